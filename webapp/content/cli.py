@@ -1,0 +1,37 @@
+"""``flask check-content``: validate the content folder before deploying it.
+
+Registered as a Flask CLI plugin (see ``pyproject.toml``) rather than on the app, because its
+whole point is to run when the content is broken, and then the app itself refuses to start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from webapp import config
+from webapp.content.loader import ContentError, load_content
+
+
+@click.command("check-content")
+@click.option(
+    "--content-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to check (default: CONTENT_DIR, or the project's content/).",
+)
+def check_content(content_dir: Path | None) -> None:
+    """Check the content folder; print each problem and exit non-zero if there is any."""
+    folder = content_dir or Path(config.from_environ()["CONTENT_DIR"])
+    try:
+        content = load_content(folder)
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.exceptions.Exit(1) from None
+    click.echo(
+        f"{folder}: content is valid: {len(content.codes)} codes, "
+        f"{len(content.families)} families, {len(content.wininet)} WinINet errors, "
+        f"{len(content.pages)} pages."
+    )

@@ -1,0 +1,142 @@
+"""Markdown rendering for content files, done once at start-up.
+
+Raw HTML in Markdown is disabled: content is written by people, and what it may produce is
+exactly what CommonMark (plus tables) produces, so nothing needs sanitising afterwards.
+Headings get stable ids (``## Question {#my-id}`` or a slug of the text), external links are
+marked, and every link is recorded so the loader can check internal ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markupsafe import Markup
+
+_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
+_EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+SECTION_LEVELS = ("h2", "h3")
+
+
+def slugify(text: str) -> str:
+    """Turn heading text into an id: lower-case ASCII words joined by dashes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = ascii_text.replace("'", "").replace("\u2019", "")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedSection:
+    anchor: str
+    heading: str
+    text: str
+
+
+@dataclass(slots=True)
+class Rendered:
+    """The result of rendering one Markdown document."""
+
+    html: Markup
+    text: str = ""  # plain text, for search and snippets
+    sections: list[RenderedSection] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+
+def _assign_heading_ids(state: StateCore) -> None:
+    used: set[str] = set()
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        match = _EXPLICIT_ID.search(inline.content)
+        if match:
+            anchor = match.group(1)
+            inline.content = inline.content[: match.start()]
+            last = inline.children[-1] if inline.children else None
+            if last is not None and last.type == "text":
+                last.content = _EXPLICIT_ID.sub("", last.content)
+        else:
+            anchor = slugify(_plain_text(inline))
+        base, n = anchor, 2
+        while anchor in used:
+            anchor, n = f"{base}-{n}", n + 1
+        used.add(anchor)
+        token.attrSet("id", anchor)
+
+
+def _plain_text(inline: Token) -> str:
+    parts = []
+    for child in inline.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+def _build_parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.core.ruler.after("inline", "heading_ids", _assign_heading_ids)
+
+    def link_open(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+        token = tokens[idx]
+        href = str(token.attrGet("href") or "")
+        env.setdefault("links", []).append(href)
+        if _EXTERNAL.match(href):
+            token.attrSet("class", "external")
+            token.attrSet("rel", "external noopener noreferrer")
+        return renderer.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+_MD = _build_parser()
+
+
+def render(text: str) -> Rendered:
+    """Render a Markdown document, collecting its heading sections and links."""
+    env: dict = {}
+    tokens = _MD.parse(text, env)
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    return Rendered(Markup(html), _text(tokens), _sections(tokens), env.get("links", []))
+
+
+def render_inline(text: str) -> Rendered:
+    """Render one line of Markdown (a step, a title) without a wrapping paragraph."""
+    env: dict = {}
+    tokens = _MD.parseInline(text, env)
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    return Rendered(Markup(html), _text(tokens), [], env.get("links", []))
+
+
+def _text(tokens: list[Token]) -> str:
+    return " ".join(_plain_text(t) for t in tokens if t.type == "inline").strip()
+
+
+def _sections(tokens: list[Token]) -> list[RenderedSection]:
+    """Split a document at h2/h3 headings; text before the first heading is section ''."""
+    sections: list[RenderedSection] = []
+    anchor, heading, parts = "", "", []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "heading_open" and token.tag in SECTION_LEVELS:
+            if anchor or parts:
+                sections.append(RenderedSection(anchor, heading, " ".join(parts)))
+            anchor = str(token.attrGet("id") or "")
+            heading = _plain_text(tokens[index + 1])
+            parts = []
+            index += 3  # heading_open, inline, heading_close
+            continue
+        if token.type == "inline":
+            parts.append(_plain_text(token))
+        index += 1
+    if anchor or parts:
+        sections.append(RenderedSection(anchor, heading, " ".join(parts)))
+    return sections

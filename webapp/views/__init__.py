@@ -1,0 +1,26 @@
+"""Routes, one blueprint per area of the site."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.content import current_content
+from webapp.views import api, codes, errors, health, pages, search
+
+
+def init_app(app: Flask) -> None:
+    """Register every blueprint and the values all templates share."""
+    for module in (errors, health, api, codes, search, pages):
+        app.register_blueprint(module.bp)
+
+    @app.context_processor
+    def site() -> dict:
+        return {
+            "site_name": app.config["SITE_NAME"],
+            "nav_pages": current_content().pages,
+            "it_contact": {
+                "name": app.config["IT_CONTACT_NAME"],
+                "email": app.config["IT_CONTACT_EMAIL"],
+                "url": app.config["IT_CONTACT_URL"],
+            },
+        }

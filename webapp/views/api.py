@@ -1,0 +1,151 @@
+"""The JSON API: ``/api/search``, ``/api/codes`` and ``/api/codes/<code>``.
+
+Errors are JSON too (see :mod:`webapp.views.errors`): a bad parameter is a 400 that says which
+parameter and why, never a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+
+from webapp.content import current_content
+from webapp.content.model import NO_CODE, CodeEntry
+from webapp.search import current_engine
+from webapp.search.codes import normalise_code
+from webapp.search.families import Explanation
+from webapp.search.index import Hit
+from webapp.views.search import read_query
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+DEFAULT_LIMIT, MAX_LIMIT = 10, 50
+
+
+class BadParameter(Exception):
+    """A query parameter the API cannot use; answered as JSON 400."""
+
+
+@bp.errorhandler(BadParameter)
+def bad_parameter(error: BadParameter) -> ResponseReturnValue:
+    return jsonify(error="bad_request", message=str(error), status=400), 400
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "")
+    if not raw:
+        return DEFAULT_LIMIT
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadParameter(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+def _code_url(code: str) -> str:
+    return url_for("codes.code", typed=code, _external=True)
+
+
+def entry_json(entry: CodeEntry) -> dict[str, Any]:
+    return {
+        "code": entry.code,
+        "title": entry.title,
+        "summary": entry.summary_text,
+        "steps": list(entry.steps_text),
+        "contact_it": entry.contact_text,
+        "keywords": list(entry.keywords),
+        "url": _code_url(entry.code),
+    }
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    family = explanation.family
+    wininet = explanation.wininet
+    return {
+        "code": explanation.code,
+        "family": None if family is None else {"prefix": family.prefix, "name": family.name},
+        "wininet": None
+        if explanation.wininet_number is None
+        else {
+            "number": explanation.wininet_number,
+            "name": wininet.name if wininet else None,
+            "title": wininet.title if wininet else None,
+            "meaning": wininet.meaning_text if wininet else None,
+        },
+    }
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    document = hit.document
+    if document.kind == "code":
+        url = _code_url(document.key)
+    else:
+        url = url_for(
+            "pages.page", slug=document.key, _anchor=document.anchor or None, _external=True
+        )
+    return {
+        "kind": document.kind,
+        "code": document.key if document.kind == "code" else None,
+        "title": document.title,
+        "url": url,
+        "snippet": str(hit.snippet),
+    }
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    query, problem = read_query()
+    if problem:
+        raise BadParameter(problem)
+    limit = _limit()
+    response = current_engine().search(query, limit)
+    results = [_hit_json(hit) for hit in response.hits]
+    if response.entry is not None:
+        entry = response.entry
+        results.insert(
+            0,
+            {
+                "kind": "code",
+                "code": entry.code,
+                "title": entry.title,
+                "url": _code_url(entry.code),
+                "snippet": str(entry.summary_text),
+            },
+        )
+    body: dict[str, Any] = {"query": query, "code": response.code, "results": results[:limit]}
+    if response.explanation is not None:
+        body["explanation"] = explanation_json(response.explanation)
+    if response.did_you_mean:
+        body["did_you_mean"] = [e.code for e in response.did_you_mean]
+    if response.spellings:
+        body["spellings"] = list(response.spellings)
+    return jsonify(body)
+
+
+@bp.get("/codes")
+def codes() -> ResponseReturnValue:
+    return jsonify(codes=[entry_json(entry) for entry in current_content().codes])
+
+
+@bp.get("/codes/<path:typed>")
+def code(typed: str) -> ResponseReturnValue:
+    engine = current_engine()
+    canonical = NO_CODE if typed.strip().lower() == NO_CODE else normalise_code(typed)
+    if canonical is None:
+        raise BadParameter(f"'{typed[:60]}' is not a status code (like 0xCAA20003).")
+    entry = engine.lookup(canonical)
+    if entry is not None:
+        return jsonify(entry_json(entry))
+    body = {
+        "error": "not_found",
+        "message": f"{canonical} is not in the code table; here is what its family says.",
+        "status": 404,
+        "explanation": explanation_json(engine.explain(canonical)),
+        "did_you_mean": [e.code for e in engine.similar_codes(canonical[2:])],
+    }
+    return jsonify(body), 404
+
+
+@bp.route("/<path:anything>")
+def unknown(anything: str) -> ResponseReturnValue:
+    abort(404)

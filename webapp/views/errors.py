@@ -1,0 +1,37 @@
+"""Error pages: in the site's layout with a search box for people, JSON for ``/api/``."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+bp = Blueprint("errors", __name__)
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException) -> ResponseReturnValue:
+    status = error.code or 500
+    if wants_json():
+        name = (error.name or "error").lower().replace(" ", "_")
+        response = jsonify(error=name, message=error.description, status=status)
+    else:
+        response = render_template("errors/error.html", error=error, status=status)
+    # Keep only the Allow header of a 405; the error's own Content-Type is HTML.
+    allow = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
+    return response, status, allow
+
+
+@bp.app_errorhandler(Exception)
+def unexpected_error(error: Exception) -> ResponseReturnValue:
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return http_error(InternalServerError())

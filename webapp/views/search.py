@@ -1,0 +1,49 @@
+"""``/search``: a code goes straight to its page; anything else gets ranked results.
+
+Also serves ``/opensearch.xml`` so browsers can add the site as a search engine.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from webapp.search import current_engine
+
+bp = Blueprint("search", __name__)
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_PAGE = 10
+
+
+def read_query() -> tuple[str, str | None]:
+    """The query ``q`` of the request, and a message for the person if it cannot be used."""
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        return query, (
+            f"That search is {len(query)} characters long; please keep it under "
+            f"{MAX_QUERY_LENGTH}. A status code or a few words work best."
+        )
+    if "\x00" in query:
+        return query.replace("\x00", ""), "That search contains a character we cannot read."
+    return query, None
+
+
+@bp.get("/search")
+def search() -> ResponseReturnValue:
+    query, problem = read_query()
+    if problem:
+        return render_template("search/results.html", query=query, problem=problem), 400
+    if not query:
+        return render_template("search/results.html", query="", response=None)
+    response = current_engine().search(query, RESULTS_PER_PAGE)
+    if response.entry is not None:
+        # 303: the result of a search, not a permanent move of /search.
+        return redirect(url_for("codes.code", typed=response.entry.code), 303)
+    return render_template("search/results.html", query=query, response=response)
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> ResponseReturnValue:
+    xml = render_template("search/opensearch.xml", site_name=current_app.config["SITE_NAME"])
+    return current_app.response_class(xml, mimetype="application/opensearchdescription+xml")
