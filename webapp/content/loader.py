@@ -351,7 +351,7 @@ def _load_page(problems: _Collector, path: Path, slug: str, links: _PendingLinks
         description=meta.get("description", "").strip(),
         order=meta.get("order", 100),
         html=rendered.html,
-        sections=tuple(Section(s.anchor, s.heading, s.text) for s in rendered.sections),
+        sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
         keywords=tuple(meta.get("keywords", ())),
         nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
         source=problems.name(path),

@@ -8,6 +8,7 @@ marked, and every link is recorded so the loader can check internal ones.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ class RenderedSection:
     anchor: str
     heading: str
     text: str
+    html: Markup  # the section's own HTML, heading included
 
 
 @dataclass(slots=True)
@@ -103,8 +105,9 @@ def render(text: str) -> Rendered:
     """Render a Markdown document, collecting its heading sections and links."""
     env: dict = {}
     tokens = _MD.parse(text, env)
-    html = _MD.renderer.render(tokens, _MD.options, env)
-    return Rendered(Markup(html), _text(tokens), _sections(tokens), env.get("links", []))
+    sections = _sections(tokens, env)
+    html = Markup("".join(section.html for section in sections))
+    return Rendered(html, _text(tokens), sections, env.get("links", []))
 
 
 def render_inline(text: str) -> Rendered:
@@ -119,24 +122,21 @@ def _text(tokens: list[Token]) -> str:
     return " ".join(_plain_text(t) for t in tokens if t.type == "inline").strip()
 
 
-def _sections(tokens: list[Token]) -> list[RenderedSection]:
-    """Split a document at h2/h3 headings; text before the first heading is section ''."""
-    sections: list[RenderedSection] = []
-    anchor, heading, parts = "", "", []
-    index = 0
-    while index < len(tokens):
-        token = tokens[index]
-        if token.type == "heading_open" and token.tag in SECTION_LEVELS:
-            if anchor or parts:
-                sections.append(RenderedSection(anchor, heading, " ".join(parts)))
-            anchor = str(token.attrGet("id") or "")
-            heading = _plain_text(tokens[index + 1])
-            parts = []
-            index += 3  # heading_open, inline, heading_close
+def _sections(tokens: list[Token], env: dict) -> list[RenderedSection]:
+    """Render a document split at h2/h3 headings; text before the first is section ''."""
+    starts = [
+        i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag in SECTION_LEVELS
+    ]
+    bounds = ([0] if not starts or starts[0] != 0 else []) + starts + [len(tokens)]
+    sections = []
+    for start, end in itertools.pairwise(bounds):
+        part = tokens[start:end]
+        if not part:
             continue
-        if token.type == "inline":
-            parts.append(_plain_text(token))
-        index += 1
-    if anchor or parts:
-        sections.append(RenderedSection(anchor, heading, " ".join(parts)))
+        is_heading = part[0].type == "heading_open" and part[0].tag in SECTION_LEVELS
+        anchor = str(part[0].attrGet("id") or "") if is_heading else ""
+        heading = _plain_text(part[1]) if is_heading else ""
+        body = part[3:] if is_heading else part
+        html = Markup(_MD.renderer.render(part, _MD.options, env))
+        sections.append(RenderedSection(anchor, heading, _text(body), html))
     return sections

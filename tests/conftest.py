@@ -1,0 +1,168 @@
+"""Shared fixtures: an app over a small content folder made for the test, and one over the
+shipped content."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from webapp import create_app
+from webapp.config import PROJECT_ROOT
+
+SHIPPED_CONTENT = PROJECT_ROOT / "content"
+
+CODES_TOML = """
+[[code]]
+code = "0xCAA20003"
+title = "Check your clock"
+summary = "Your device's **date and time** are wrong."
+steps = ["Set the time automatically.", "Restart Teams."]
+contact_it = "Contact IT if the clock is right."
+keywords = ["clock"]
+
+[[code]]
+code = "0xCAA82EE2"
+title = "The request timed out"
+summary = "The connection was too slow and the request timed out."
+steps = ["Check your Wi-Fi.", "See [the questions](/faq#why)."]
+contact_it = "Contact IT if other sites work."
+keywords = ["timeout", "slow"]
+
+[[code]]
+code = "none"
+title = "Re-enter your smart card PIN"
+summary = "Teams asks for your smart card PIN again."
+steps = ["Take the smart card out and put it back in."]
+contact_it = "Contact IT if the card is not accepted."
+keywords = ["smart card", "PIN"]
+"""
+
+FAMILIES_TOML = """
+[[family]]
+prefix = "0xCAA8"
+name = "Network problem"
+summary = "Teams could not reach the sign-in service over the network."
+steps = ["Check your internet connection."]
+contact_it = "Send IT the code."
+decoder = "wininet"
+
+[[family]]
+prefix = "0xCAA"
+name = "Teams sign-in problem"
+summary = "Something went wrong while signing in."
+steps = ["Restart Teams."]
+contact_it = "Send IT the code."
+"""
+
+WININET_TOML = """
+[[error]]
+number = 12029
+name = "ERROR_INTERNET_CANNOT_CONNECT"
+title = "Could not connect"
+meaning = "The connection to the server could not be made."
+steps = ["Check that you are online."]
+
+[[error]]
+number = 12002
+name = "ERROR_INTERNET_TIMEOUT"
+title = "Timed out"
+meaning = "The request timed out."
+"""
+
+HOME_MD = """+++
+title = "Sign-in help"
+description = "Help with Teams sign-in."
++++
+Find your code in [the table](/codes).
+"""
+
+FAQ_MD = """+++
+title = "Questions"
+description = "Common questions."
+order = 1
+keywords = ["help"]
++++
+Answers to common questions.
+
+## Why can't I sign in? {#why}
+
+Usually the clock, the network or the password. See [0xCAA20003](/codes/0xCAA20003).
+
+## What is multi-factor authentication? {#mfa}
+
+A second check, such as a code on your phone.
+"""
+
+
+def write_content(root: Path, **overrides: str) -> Path:
+    """Write a small valid content folder; ``overrides`` replace files by relative path."""
+    files = {
+        "codes.toml": CODES_TOML,
+        "families.toml": FAMILIES_TOML,
+        "wininet.toml": WININET_TOML,
+        "home.md": HOME_MD,
+        "pages/faq.md": FAQ_MD,
+    }
+    files.update({name.replace("__", "/"): text for name, text in overrides.items()})
+    for name, text in files.items():
+        if text is None:
+            continue
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path) -> Path:
+    """A small, valid content folder made for the test."""
+    return write_content(tmp_path / "content")
+
+
+def make_app(content: Path, tmp_path: Path, **config) -> Flask:
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "CONTENT_DIR": str(content),
+        "IT_CONTACT_NAME": "the Service Desk",
+        "IT_CONTACT_EMAIL": "help@example.org",
+    }
+    settings.update(config)
+    return create_app(settings)
+
+
+@pytest.fixture
+def app(content_dir: Path, tmp_path: Path) -> Flask:
+    """The application over the small test content."""
+    return make_app(content_dir, tmp_path)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def shipped_app() -> Flask:
+    """The application over the content the site ships with."""
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+            "CONTENT_DIR": str(SHIPPED_CONTENT),
+        }
+    )
+
+
+@pytest.fixture
+def shipped_client(shipped_app: Flask) -> FlaskClient:
+    return shipped_app.test_client()
