@@ -67,7 +67,7 @@ class Section:
     anchor: str  # "" for the text before the first heading
     heading: str
     text: str  # plain text of the section, for search and snippets
-    html: Markup = Markup("")  # the section as HTML, its heading included
+    html: Markup  # the section as HTML, its heading included
 
 
 @dataclass(frozen=True, slots=True)
