@@ -37,7 +37,7 @@ def _limit() -> int:
     raw = request.args.get("limit", "")
     if not raw:
         return DEFAULT_LIMIT
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
         raise BadParameter(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
     return int(raw)
 

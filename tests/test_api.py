@@ -1,0 +1,87 @@
+"""The JSON API: search, all codes, one code; bad parameters are JSON 400s."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+
+def test_search_for_a_code_returns_the_normalised_code_first(client: FlaskClient) -> None:
+    body = client.get("/api/search?q=caa2%200003").get_json()
+    assert body["query"] == "caa2 0003"
+    assert body["code"] == "0xCAA20003"
+    first = body["results"][0]
+    assert first == {
+        "kind": "code",
+        "code": "0xCAA20003",
+        "title": "Check your clock",
+        "url": "http://localhost/codes/0xCAA20003",
+        "snippet": first["snippet"],
+    }
+
+
+def test_word_search_returns_ranked_results_with_limit(client: FlaskClient) -> None:
+    body = client.get("/api/search?q=smart+card&limit=1").get_json()
+    assert body["code"] is None
+    assert len(body["results"]) == 1
+    result = body["results"][0]
+    assert result["kind"] == "code" and result["code"] == "none"
+    assert "<mark>" in result["snippet"]
+
+
+def test_page_results_have_no_code_and_link_to_the_anchor(client: FlaskClient) -> None:
+    result = client.get("/api/search?q=multi-factor").get_json()["results"][0]
+    assert result["kind"] == "page" and result["code"] is None
+    assert result["url"] == "http://localhost/faq#mfa"
+
+
+def test_unknown_code_search_carries_the_explanation(client: FlaskClient) -> None:
+    body = client.get("/api/search?q=0xCAA82EFD").get_json()
+    assert body["code"] == "0xCAA82EFD"
+    assert body["explanation"]["wininet"]["number"] == 12029
+    assert body["explanation"]["family"]["prefix"] == "0xCAA8"
+
+
+# "\uff19" is a full-width nine: a digit to str.isdigit(), not to us.
+@pytest.mark.parametrize("limit", ["0", "51", "-1", "abc", "1.5", "\uff19"])
+def test_bad_limit_is_a_json_400(client: FlaskClient, limit: str) -> None:
+    response = client.get("/api/search", query_string={"q": "proxy", "limit": limit})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["status"] == 400 and "limit" in body["message"]
+
+
+def test_too_long_query_is_a_json_400(client: FlaskClient) -> None:
+    response = client.get("/api/search", query_string={"q": "x" * 201})
+    assert response.status_code == 400
+    assert "200" in response.get_json()["message"]
+
+
+def test_all_codes(client: FlaskClient) -> None:
+    codes = client.get("/api/codes").get_json()["codes"]
+    assert [c["code"] for c in codes] == ["0xCAA20003", "0xCAA82EE2", "none"]
+    assert codes[0]["steps"] == ["Set the time automatically.", "Restart Teams."]
+    assert codes[0]["url"] == "http://localhost/codes/0xCAA20003"
+
+
+def test_one_code_in_any_spelling(client: FlaskClient) -> None:
+    body = client.get("/api/codes/caa20003").get_json()
+    assert body["code"] == "0xCAA20003" and body["title"] == "Check your clock"
+
+
+def test_unknown_code_is_404_with_family_decoding(client: FlaskClient) -> None:
+    response = client.get("/api/codes/0xCAA82EFD")
+    assert response.status_code == 404
+    body = response.get_json()
+    assert body["explanation"]["wininet"] == {
+        "number": 12029,
+        "name": "ERROR_INTERNET_CANNOT_CONNECT",
+        "title": "Could not connect",
+        "meaning": "The connection to the server could not be made.",
+    }
+
+
+def test_non_code_is_a_json_400(client: FlaskClient) -> None:
+    response = client.get("/api/codes/hello")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"

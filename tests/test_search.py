@@ -1,0 +1,179 @@
+"""Search over the shipped content: codes in any form, then words, forgiving and ranked."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SHIPPED_CONTENT
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from webapp.content import load_content
+from webapp.search.engine import SearchEngine
+from webapp.search.index import Document, WordIndex
+from webapp.search.text import Analyzer
+
+ENGINE = SearchEngine(load_content(SHIPPED_CONTENT))
+
+
+def top(query: str) -> str:
+    """The first result as "0xCODE" or "page#anchor"."""
+    hits = ENGINE.search(query).hits
+    assert hits, f"no results for {query!r}"
+    document = hits[0].document
+    return document.key if document.kind == "code" else f"{document.key}#{document.anchor}"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # words from the descriptions and actions
+        ("proxy", "0xCAA70004"),
+        ("fiddler", "0xCAA70004"),
+        ("smart card", "none"),
+        ("PIN", "none"),
+        ("clock", "0xCAA20003"),
+        ("date and time", "0xCAA20003"),
+        ("DNS", "0xCAA82EE7"),
+        ("server name could not be resolved", "0xCAA82EE7"),
+        ("connection interrupted", "0xCAA70007"),
+        ("wrong password", "0xCAA90018"),
+        ("approval", "0xCAA20004"),
+        # stemming and compounds: timed out / timeout / time-out
+        ("timed out", "0xCAA82EE2"),
+        ("timeout", "0xCAA82EE2"),
+        ("time-out", "0xCAA82EE2"),
+        ("request timing out", "0xCAA82EE2"),
+        # typos in longer words
+        ("proxxy", "0xCAA70004"),
+        ("credentails", "0xCAA90018"),
+        ("smart crad", "none"),
+        # prefixes as people type
+        ("creden", "0xCAA90018"),
+        ("fidd", "0xCAA70004"),
+        # questions around sign-in, answered by the FAQ
+        ("why can't I sign in", "faq#why-cant-i-sign-in"),
+        ("modern authentication", "faq#what-is-modern-authentication"),
+        ("single sign-on", "faq#what-is-sso"),
+        ("SSO", "faq#what-is-sso"),
+        ("multi-factor authentication", "faq#what-is-mfa"),
+        ("MFA", "faq#what-is-mfa"),
+        ("where do I find the status code", "faq#where-is-the-status-code"),
+        ("Entra error codes", "references#entra-error-codes"),
+    ],
+)
+def test_word_query_finds_the_expected_answer_first(query: str, expected: str) -> None:
+    assert top(query) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("0xcaa20003", "0xCAA20003"),
+        ("Oxcaa2OOO3", "0xCAA20003"),
+        ("3399614467", "0xCAA20003"),
+        ("-895352829", "0xCAA20003"),
+        ("error 0xcaa90018 when signing in", "0xCAA90018"),
+        ("none", None),
+    ],
+)
+def test_code_queries_find_the_entry(query: str, code: str | None) -> None:
+    response = ENGINE.search(query)
+    if code is None:
+        assert response.code is None
+    else:
+        assert response.entry is not None and response.entry.code == code
+
+
+def test_unknown_code_is_explained_and_close_codes_suggested() -> None:
+    response = ENGINE.search("0xCAA20005")
+    assert response.entry is None
+    assert response.explanation is not None
+    assert response.explanation.family.prefix == "0xCAA2"
+    assert [e.code for e in response.did_you_mean][:2] == ["0xCAA20003", "0xCAA20004"]
+
+
+def test_code_with_a_digit_missing_gets_did_you_mean() -> None:
+    response = ENGINE.search("0xCAA2003")
+    assert response.code is None
+    assert "0xCAA20003" in [e.code for e in response.did_you_mean]
+
+
+def test_stop_words_alone_find_nothing() -> None:
+    assert ENGINE.search("how do I the").hits == ()
+
+
+def test_more_words_narrow_the_results() -> None:
+    one = {h.document for h in ENGINE.search("connection").hits}
+    two = ENGINE.search("connection proxy").hits
+    assert two and len(two) <= len(one)
+    assert two[0].document.key == "0xCAA70004"
+    assert len(two) < len(one)
+
+
+def test_result_matching_all_words_ranks_above_one_matching_some() -> None:
+    hits = ENGINE.search("smart card certificate").hits
+    assert hits[0].document.key == "none"
+
+
+def test_snippet_marks_the_matched_words() -> None:
+    hit = ENGINE.search("proxy").hits[0]
+    assert "<mark>proxy</mark>" in hit.snippet.lower()
+
+
+def test_no_results_suggest_spellings() -> None:
+    response = ENGINE.search("pasword")
+    assert response.hits or "password" in response.spellings
+    nothing = ENGINE.search("xqzvwk")
+    assert nothing.hits == () and not nothing.found_anything
+
+
+def test_misspelt_word_reports_the_spelling_it_used() -> None:
+    assert "proxy" in ENGINE.search("proxxy").spellings
+
+
+def small_index(*texts: str) -> WordIndex:
+    docs = [
+        (Document("page", f"p{i}", "", f"Page {i}", text), [(f"Page {i}", 3.0), (text, 1.0)])
+        for i, text in enumerate(texts)
+    ]
+    return WordIndex.build(Analyzer(), docs)
+
+
+def test_snippet_escapes_html_in_the_text() -> None:
+    index = small_index("Use <script>alert(1)</script> with the proxy & firewall.")
+    hit = index.search("proxy").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "<mark>proxy</mark>" in hit.snippet
+    assert "&amp;" in hit.snippet
+
+
+def test_long_text_snippet_is_cut_around_the_match() -> None:
+    filler = " ".join(["word"] * 200)
+    index = small_index(f"{filler} the proxy failed {filler}")
+    snippet = index.search("proxy").hits[0].snippet
+    assert snippet.startswith("\u2026") and snippet.endswith("\u2026")
+    assert "<mark>proxy</mark>" in snippet
+    assert len(snippet) < 400
+
+
+def test_phrase_match_ranks_above_scattered_words() -> None:
+    index = small_index("the server name and the proxy", "proxy server settings")
+    assert index.search("proxy server").hits[0].document.key == "p1"
+
+
+def test_title_match_ranks_above_body_match() -> None:
+    docs = [
+        (Document("page", "body", "", "Other", "x"), [("Other", 3.0), ("firewall rules", 1.0)]),
+        (Document("page", "title", "", "Firewall", "x"), [("Firewall", 3.0), ("rules", 1.0)]),
+    ]
+    index = WordIndex.build(Analyzer(), docs)
+    assert index.search("firewall").hits[0].document.key == "title"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_search_never_raises_on_any_text(text: str) -> None:
+    response = ENGINE.search(text)
+    for hit in response.hits:
+        assert "<script" not in hit.snippet.lower() or "<script" not in text.lower()
