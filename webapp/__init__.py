@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 
-from webapp import config, content, search, views
+from webapp import assets, config, content, search, views
 
 log = logging.getLogger(__name__)
 
@@ -36,4 +36,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     content.init_app(app)
     search.init_app(app)
     views.init_app(app)
+    assets.init_app(app)
     return app
