@@ -3,15 +3,20 @@ shipped content."""
 
 from __future__ import annotations
 
+import os
 import textwrap
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from webapp import create_app
 from webapp.config import PROJECT_ROOT
+from webapp.storage import database_url as resolve_database_url
 
 SHIPPED_CONTENT = PROJECT_ROOT / "content"
 
@@ -130,6 +135,8 @@ def make_app(content: Path, tmp_path: Path, **config) -> Flask:
         "CONTENT_DIR": str(content),
         "IT_CONTACT_NAME": "the Service Desk",
         "IT_CONTACT_EMAIL": "help@example.org",
+        # Each test its own database, never the instance folder.
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'signin-help.sqlite3'}",
     }
     settings.update(config)
     return create_app(settings)
@@ -152,13 +159,15 @@ def runner(app: Flask) -> FlaskCliRunner:
 
 
 @pytest.fixture(scope="session")
-def shipped_app() -> Flask:
+def shipped_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     """The application over the content the site ships with."""
+    database = tmp_path_factory.mktemp("shipped") / "signin-help.sqlite3"
     return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
             "CONTENT_DIR": str(SHIPPED_CONTENT),
+            "DATABASE_URL": f"sqlite:///{database}",
         }
     )
 

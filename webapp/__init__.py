@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 
-from webapp import assets, config, content, search, views
+from webapp import assets, config, content, feedback, search, storage, views
 
 log = logging.getLogger(__name__)
+
+csrf = CSRFProtect()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -35,6 +38,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     content.init_app(app)
     search.init_app(app)
+    csrf.init_app(app)  # every POST needs the form's token, or gets 400
+    storage.init_app(app)
     views.init_app(app)
+    feedback.init_app(app)
     assets.init_app(app)
     return app

@@ -20,6 +20,9 @@ _SETTINGS: dict[str, tuple[str, Any]] = {
     "IT_CONTACT_EMAIL": ("IT_CONTACT_EMAIL", ""),
     "IT_CONTACT_URL": ("IT_CONTACT_URL", ""),
     "SECRET_KEY": ("SECRET_KEY", None),
+    # Feedback and search misses (webapp.storage): SQLite in the instance folder when unset
+    "DATABASE_URL": ("DATABASE_URL", None),
+    "MISSES_PER_DAY": ("MISSES_PER_DAY", 1000),
 }
 
 

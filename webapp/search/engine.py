@@ -116,11 +116,9 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
     for entry in content.codes:
         text = " ".join((entry.summary_text, *entry.steps_text))
         fields = [
-            (entry.title, TITLE),
+            (f"{entry.title} {entry.code}", TITLE),
             (" ".join(entry.keywords), KEYWORDS),
-            (entry.code, TITLE),
-            (entry.summary_text, BODY),
-            (" ".join(entry.steps_text), BODY),
+            (text, BODY),
             (entry.contact_text, MINOR),
         ]
         yield Document("code", entry.code, "", entry.title, text), fields

@@ -6,33 +6,38 @@ its stem; the last word, or one the index does not know, also finds words it is 
 edit distance with RapidFuzz ("proxxy" -> "proxy"). Results that match every query word rank
 above, and displace, those that match only some; a phrase or a title match ranks higher.
 
-The index is plain immutable dicts: safe to share between threads and, with Gunicorn's
-``preload_app``, between forked workers.
+Neighbouring words are also indexed joined ("time out" -> "timeout"), which serves twice: it
+lets "timeout" find "timed out", and a document holding the joined term of each neighbouring
+pair of the query holds the query as a phrase.
+
+Postings are NumPy arrays, so scoring a query is a handful of vector operations however many
+documents a word is in. The index is immutable after :meth:`WordIndex.build`: safe to share
+between threads and, with Gunicorn's ``preload_app``, between forked workers.
 """
 
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
-import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from markupsafe import Markup, escape
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from webapp.search.text import Analyzer, joined_pairs
+from webapp.search.text import Analyzer
 
 K1, B = 1.2, 0.75
 MAX_QUERY_TERMS = 8
 PREFIX_MIN, PREFIX_MAX_EXPANSIONS = 3, 12
 FUZZY_MIN = 4
-PREFIX_FACTOR, JOINED_FACTOR = 0.8, 1.0
+PREFIX_FACTOR = 0.8
 FUZZY_FACTORS = {1: 0.7, 2: 0.5}
 PHRASE_BONUS, TITLE_BONUS, TITLE_PHRASE_BONUS = 1.6, 1.5, 3.0
+RERANK_DEPTH = 200  # title bonuses are applied to this many best candidates
 SNIPPET_WORDS = 30
 
 
@@ -61,6 +66,14 @@ class WordResults:
     spellings: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """The documents a term is in, and how much it weighs in each (BM25)."""
+
+    documents: np.ndarray  # int32, ascending
+    weights: np.ndarray  # float32, same length
+
+
 @dataclass(slots=True)
 class _Expansion:
     """The index terms one query word stands for, each with how much a match counts."""
@@ -75,11 +88,10 @@ class WordIndex:
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
         self.documents: list[Document] = []
-        self.postings: dict[str, dict[int, float]] = {}
+        self.postings: dict[str, Posting] = {}
         self.title_terms: list[frozenset[str]] = []
         self.title_phrases: list[str] = []  # folded title words, stop words kept, " "-joined
-        self.bigrams: list[frozenset[tuple[str, str]]] = []
-        self.joined_parts: dict[str, frozenset[str]] = {}
+        self.joined_parts: dict[str, tuple[str, str]] = {}
         self.surface_term: dict[str, str] = {}
         self.sorted_surfaces: list[str] = []
         self.surfaces_by_length: dict[int, list[str]] = {}
@@ -95,48 +107,41 @@ class WordIndex:
         The first field is taken as the title.
         """
         index = cls(analyzer)
-        frequencies: list[dict[str, float]] = []
+        term_documents: dict[str, list[int]] = defaultdict(list)
+        term_frequencies: dict[str, list[float]] = defaultdict(list)
         lengths: list[float] = []
-        joined_parts: dict[str, set[str]] = defaultdict(set)
-        for document, fields in entries:
-            tf: dict[str, float] = defaultdict(float)
+        for doc_id, (document, fields) in enumerate(entries):
+            tf: Counter[str] = Counter()
             length = 0.0
-            bigrams: set[tuple[str, str]] = set()
             for position, (text, weight) in enumerate(fields):
                 pairs = analyzer.surface_terms(text)
                 terms = [t for _, t in pairs]
-                for surface, term in pairs:
-                    index.surface_term.setdefault(surface, term)
-                    tf[term] += weight
-                for a, b in itertools.pairwise(terms):
-                    bigrams.add((a, b))
-                    joined_parts[a + b].update((a, b))
-                for joined in joined_pairs(terms):
-                    tf[joined] += weight * JOINED_FACTOR
+                index.surface_term.update(pairs)
+                neighbours = list(itertools.pairwise(terms))
+                joined = [a + b for a, b in neighbours]
+                index.joined_parts.update(zip(joined, neighbours, strict=True))
+                for term, count in Counter(terms + joined).items():
+                    tf[term] += count * weight
                 length += weight * len(terms)
                 if position == 0:
                     index.title_terms.append(frozenset(terms))
                     index.title_phrases.append(f" {' '.join(analyzer.surfaces(text))} ")
+            for term, frequency in tf.items():
+                term_documents[term].append(doc_id)
+                term_frequencies[term].append(frequency)
             index.documents.append(document)
-            frequencies.append(tf)
             lengths.append(length)
-            index.bigrams.append(frozenset(bigrams))
 
         count = len(index.documents)
-        average = (sum(lengths) / count) if count else 1.0
-        document_frequency: dict[str, int] = defaultdict(int)
-        for tf in frequencies:
-            for term in tf:
-                document_frequency[term] += 1
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        for doc_id, tf in enumerate(frequencies):
-            norm = K1 * (1 - B + B * lengths[doc_id] / (average or 1.0))
-            for term, freq in tf.items():
-                df = document_frequency[term]
-                idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-                postings[term][doc_id] = idf * freq * (K1 + 1) / (freq + norm)
-        index.postings = dict(postings)
-        index.joined_parts = {k: frozenset(v) for k, v in joined_parts.items()}
+        doc_lengths = np.asarray(lengths, dtype=np.float32)
+        norms = K1 * (1 - B + B * doc_lengths / (float(doc_lengths.mean()) if count else 1.0))
+        for term, documents in term_documents.items():
+            ids = np.asarray(documents, dtype=np.int32)
+            tf = np.asarray(term_frequencies[term], dtype=np.float32)
+            df = len(documents)
+            idf = np.log1p((count - df + 0.5) / (df + 0.5))
+            weights = (idf * tf * (K1 + 1) / (tf + norms[ids])).astype(np.float32)
+            index.postings[term] = Posting(ids, weights)
         index.sorted_surfaces = sorted(index.surface_term)
         by_length: dict[int, list[str]] = defaultdict(list)
         for surface in index.sorted_surfaces:
@@ -182,72 +187,78 @@ class WordIndex:
                 expansion.spelling = expansion.spelling or word
         return expansion
 
+    def _position_scores(self, alternatives: dict[str, float]) -> np.ndarray:
+        """Best weight of each document over the terms one query word stands for."""
+        best = np.zeros(len(self.documents), dtype=np.float32)
+        for term, factor in alternatives.items():
+            posting = self.postings[term]
+            ids = posting.documents
+            best[ids] = np.maximum(best[ids], posting.weights * np.float32(factor))
+        return best
+
     def search(self, query: str, limit: int = 10) -> WordResults:
         """The best ``limit`` documents for a free-text query."""
         pairs = self.analyzer.surface_terms(query)[:MAX_QUERY_TERMS]
-        if not pairs or limit <= 0:
+        if not pairs or limit <= 0 or not self.documents:
             return WordResults()
         terms = [t for _, t in pairs]
         expansions = [
             self._expand(surface, term, i == len(pairs) - 1)
             for i, (surface, term) in enumerate(pairs)
         ]
-        # Words written apart in the query but together in the text ("time out" / "timeout").
-        joined = {
-            i: a + b for i, (a, b) in enumerate(itertools.pairwise(terms)) if a + b in self.postings
-        }
-
-        wanted = [i for i, e in enumerate(expansions) if e.terms or i in joined or i - 1 in joined]
+        # Words written apart in the query but together in the text ("time out" / "timeout"):
+        # the joined word counts, half its weight, for each of the two query words.
+        joined = [a + b for a, b in itertools.pairwise(terms)]
+        for i, word in enumerate(joined):
+            if word in self.postings:
+                for position in (i, i + 1):
+                    expansions[position].terms.setdefault(word, 0.5)
         spellings = tuple(e.spelling for e in expansions if e.spelling)
-        if not wanted:
+
+        scores = np.zeros(len(self.documents), dtype=np.float32)
+        covered = np.zeros(len(self.documents), dtype=np.int8)
+        for expansion in expansions:
+            if expansion.terms:
+                best = self._position_scores(expansion.terms)
+                scores += best
+                covered += best > 0
+        most = int(covered.max())
+        if most == 0:
             return WordResults((), spellings)
+        # More words narrow the results: only the documents matching the most words stay.
+        candidates = np.flatnonzero(covered == most) if most > 1 else np.flatnonzero(covered)
+        if len(joined) and all(word in self.postings for word in joined):
+            phrase = np.ones(len(self.documents), dtype=bool)
+            for word in joined:
+                has = np.zeros(len(self.documents), dtype=bool)
+                has[self.postings[word].documents] = True
+                phrase &= has
+            scores[phrase] *= PHRASE_BONUS
 
-        scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, int] = defaultdict(int)
-        for i in wanted:
-            best: dict[int, float] = {}
-            for term, factor in expansions[i].terms.items():
-                for doc_id, weight in self.postings[term].items():
-                    value = weight * factor
-                    if value > best.get(doc_id, 0.0):
-                        best[doc_id] = value
-            for pair_start in (i, i - 1):
-                if pair_start in joined:
-                    for doc_id, weight in self.postings[joined[pair_start]].items():
-                        # half the joined word's weight to each of the two query words
-                        value = weight / 2
-                        if value > best.get(doc_id, 0.0):
-                            best[doc_id] = value
-            for doc_id, value in best.items():
-                scores[doc_id] += value
-                covered[doc_id] += 1
-
-        most = max(covered.values(), default=0)
-        candidates = [d for d, c in covered.items() if c == most] if most > 1 else list(scores)
+        candidate_scores = scores[candidates]
+        if len(candidates) > RERANK_DEPTH:
+            keep = np.argpartition(-candidate_scores, RERANK_DEPTH)[:RERANK_DEPTH]
+            candidates, candidate_scores = candidates[keep], candidate_scores[keep]
         query_terms = frozenset(terms)
-        query_bigrams = list(itertools.pairwise(terms))
         # The whole query, stop words too, as words of a title: "why can't I sign in".
         query_phrase = f" {' '.join(self.analyzer.surfaces(query))} "
-
-        def final_score(doc_id: int) -> float:
-            score = scores[doc_id]
-            if query_bigrams and all(bg in self.bigrams[doc_id] for bg in query_bigrams):
-                score *= PHRASE_BONUS
+        ranked = []
+        for doc_id, score in zip(candidates.tolist(), candidate_scores.tolist(), strict=True):
             if query_phrase in self.title_phrases[doc_id]:
                 score *= TITLE_PHRASE_BONUS
             elif query_terms <= self.title_terms[doc_id]:
                 score *= TITLE_BONUS
-            return score
+            ranked.append((score, doc_id))
+        ranked.sort(key=lambda pair: (-pair[0], pair[1]))  # ties: content order
 
-        ranked = heapq.nlargest(limit, ((final_score(d), d) for d in candidates))
-        matched = set(joined.values())
+        matched: set[str] = set()
         for expansion in expansions:
             matched.update(expansion.terms)
         for term in list(matched):
             matched.update(self.joined_parts.get(term, ()))
         hits = tuple(
-            Hit(self.documents[d], score, self.snippet(self.documents[d].text, matched))
-            for score, d in ranked
+            Hit(self.documents[doc_id], score, self.snippet(self.documents[doc_id].text, matched))
+            for score, doc_id in ranked[:limit]
         )
         return WordResults(hits, spellings)
 

@@ -11,7 +11,6 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 import snowballstemmer
 
@@ -19,75 +18,12 @@ import snowballstemmer
 _WORD = re.compile(r"\w+(?:['\u2019]\w+)*")
 
 ENGLISH_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "can",
-        "cant",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doesnt",
-        "dont",
-        "for",
-        "from",
-        "had",
-        "has",
-        "have",
-        "how",
-        "i",
-        "if",
-        "im",
-        "in",
-        "into",
-        "is",
-        "isnt",
-        "it",
-        "its",
-        "me",
-        "my",
-        "no",
-        "not",
-        "of",
-        "on",
-        "or",
-        "our",
-        "so",
-        "such",
-        "that",
-        "the",
-        "their",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "to",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "who",
-        "why",
-        "will",
-        "with",
-        "wont",
-        "would",
-        "you",
-        "your",
-        "yours",
-    ]
+    (
+        "a an and are as at be but by can cant could did do does doesnt dont for from had has "
+        "have how i if im in into is isnt it its me my no not of on or our so such that the "
+        "their then there these they this to was we were what when where which who why will "
+        "with wont would you your yours"
+    ).split()
 )
 
 
@@ -101,49 +37,64 @@ class Word:
     term: str  # stemmed form used in the index; "" for a stop word
 
 
+def fold(text: str) -> str:
+    """Lower-case, drop apostrophes and accents: "Can't" -> "cant", "café" -> "cafe"."""
+    text = text.casefold().replace("'", "").replace("\u2019", "")
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 class Analyzer:
     """Splits text into words and maps each to its index term."""
 
-    def __init__(self, language: str = "english", stop_words: frozenset[str] = ENGLISH_STOP_WORDS):
+    def __init__(
+        self, language: str = "english", stop_words: frozenset[str] = ENGLISH_STOP_WORDS
+    ) -> None:
         self.language = language
         self.stop_words = stop_words
         self._stemmer = snowballstemmer.stemmer(language)
-        self.term = lru_cache(maxsize=65536)(self._term)
+        # word as written -> (surface, term); content has a small vocabulary, so this stays
+        # small, and it turns the analysis of each word into one dictionary look-up.
+        self._known: dict[str, tuple[str, str]] = {}
 
-    @staticmethod
-    def fold(text: str) -> str:
-        """Lower-case, drop apostrophes and accents: "Can't" -> "cant", "café" -> "cafe"."""
-        text = text.casefold().replace("'", "").replace("\u2019", "")
-        if text.isascii():
-            return text
-        decomposed = unicodedata.normalize("NFKD", text)
-        return "".join(c for c in decomposed if not unicodedata.combining(c))
+    def analyse(self, word: str) -> tuple[str, str]:
+        """(surface, term) of one word as written; the term is "" for a stop word."""
+        known = self._known.get(word)
+        if known is None:
+            surface = fold(word)
+            term = "" if surface in self.stop_words else self._stemmer.stemWord(surface)
+            known = (surface, term)
+            if len(self._known) < 200_000:  # bounded: queries can bring any word
+                self._known[word] = known
+        return known
 
-    def _term(self, surface: str) -> str:
-        if surface in self.stop_words:
-            return ""
-        return self._stemmer.stemWord(surface)
+    def term(self, surface: str) -> str:
+        """The index term of an already folded word."""
+        return self.analyse(surface)[1]
 
     def words(self, text: str) -> list[Word]:
         """Every word of ``text`` with its position, surface form and term."""
-        out = []
-        for match in _WORD.finditer(text):
-            surface = self.fold(match.group())
-            out.append(Word(match.start(), match.end(), surface, self.term(surface)))
-        return out
+        analyse = self.analyse
+        return [
+            Word(m.start(), m.end(), *analyse(m.group()))  # type: ignore[misc]
+            for m in _WORD.finditer(text)
+        ]
 
     def surfaces(self, text: str) -> list[str]:
         """Every word of ``text`` in folded form, stop words included."""
-        return [self.fold(w) for w in _WORD.findall(text)]
-
-    def terms(self, text: str) -> list[str]:
-        """The index terms of ``text`` in order, stop words left out."""
-        return [t for t in (self.term(s) for s in self.surfaces(text)) if t]
+        analyse = self.analyse
+        return [analyse(w)[0] for w in _WORD.findall(text)]
 
     def surface_terms(self, text: str) -> list[tuple[str, str]]:
         """(surface, term) pairs of ``text`` in order, stop words left out."""
-        pairs = ((s, self.term(s)) for s in self.surfaces(text))
-        return [(s, t) for s, t in pairs if t]
+        analyse = self.analyse
+        return [pair for pair in map(analyse, _WORD.findall(text)) if pair[1]]
+
+    def terms(self, text: str) -> list[str]:
+        """The index terms of ``text`` in order, stop words left out."""
+        return [term for _, term in self.surface_terms(text)]
 
 
 def joined_pairs(terms: list[str]) -> list[str]:

@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 
 from webapp.content import current_content
 from webapp.content.model import NO_CODE
+from webapp.feedback import note_unknown_code
 from webapp.search import current_engine
 from webapp.search.codes import near_code_digits, normalise_code
 from webapp.views.contact import message_for_it
@@ -44,6 +45,7 @@ def code(typed: str) -> ResponseReturnValue:
             related=engine.related(canonical),
             message=message_for_it(canonical, entry.title, page_url),
         )
+    note_unknown_code(canonical)  # counted after the page is sent
     return render_template(
         "codes/unknown.html",
         code=canonical,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from webapp.feedback import note_search
 from webapp.search import current_engine
 
 bp = Blueprint("search", __name__)
@@ -40,6 +41,7 @@ def search() -> ResponseReturnValue:
     if response.entry is not None:
         # 303: the result of a search, not a permanent move of /search.
         return redirect(url_for("codes.code", typed=response.entry.code), 303)
+    note_search(response)  # counted after the page is sent, if it found nothing
     return render_template("search/results.html", query=query, response=response)
 
 
