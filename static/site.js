@@ -1,137 +1,255 @@
-// Comfort on top of server-rendered pages: search suggestions and copy buttons.
-// Everything here is optional: without JavaScript the forms and pages work the same.
+// Comfort on top of server-rendered pages: copy buttons, the time in the message for IT, and
+// search suggestions. Everything here is optional: without JavaScript the forms and pages work
+// the same, the code is selectable with one tap, and the message can be selected and copied.
+// No inline script or style anywhere (the site's Content-Security-Policy forbids both).
 (function () {
   "use strict";
 
-  // --- Copy buttons -------------------------------------------------------------------
-  function announce(button, text) {
-    var status = button.closest("section") && button.closest("section").querySelector(".copy-status");
-    if (status) { status.textContent = text; }
+  // --- Copy buttons ---------------------------------------------------------------------
+  // navigator.clipboard needs a secure context (HTTPS or localhost); an intranet site on plain
+  // HTTP falls back to the older copy command, and failing that selects the text for the person.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var copied = false;
+      try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+      document.body.removeChild(area);
+      if (copied) { resolve(); } else { reject(new Error("copy refused")); }
+    });
   }
+
+  function selectContents(element) {
+    if ("select" in element) { element.focus(); element.select(); return; }
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function say(status, text) {
+    if (!status) { return; }
+    // Empty first, so that the same words said twice are announced twice.
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
+  }
+
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
-    if (!navigator.clipboard) { return; }
+    var target = document.querySelector(button.getAttribute("data-copy"));
+    if (!target) { return; }
+    var section = button.closest("section");
+    var status = section && section.querySelector(".copy-status");
+    var what = target.tagName === "TEXTAREA" ? "Message" : "Code";
     button.hidden = false;
     button.addEventListener("click", function () {
-      var target = document.querySelector(button.getAttribute("data-copy"));
-      if (!target) { return; }
-      var text = "value" in target ? target.value : target.textContent;
-      navigator.clipboard.writeText(text.trim()).then(
-        function () { announce(button, "Copied to the clipboard."); },
-        function () { announce(button, "Could not copy: select the text and copy it yourself."); }
+      var text = ("value" in target ? target.value : target.textContent).trim();
+      copyText(text).then(
+        function () { say(status, what + " copied. You can paste it into an email or chat."); },
+        function () {
+          selectContents(target);
+          say(status, "Couldn't copy by itself: the " + what.toLowerCase() +
+            " is selected, so use your device's Copy command.");
+        }
       );
     });
   });
 
-  // Fill in when the person is reading this, as a starting point for "When it started".
+  // --- The message for IT -----------------------------------------------------------------
+  // The server can't know the person's time zone (and pages may be cached), so the time is
+  // filled in here. The e-mail link and the printed copy follow any edits to the message.
   var message = document.getElementById("it-message");
   if (message) {
-    var now = new Date();
-    var stamp = now.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-    message.value = message.value.replace("[date and time]", stamp + " (or earlier)");
-    var mail = document.querySelector('a[href^="mailto:"].button');
-    if (mail) {
-      mail.href = mail.href.replace(encodeURIComponent("[date and time]"), encodeURIComponent(stamp + " (or earlier)"));
-    }
+    var printed = document.querySelector(".it-message-print");
+    var mail = document.querySelector("a[data-mailto]");
+    var mailBase = mail ? mail.getAttribute("href").split("&body=")[0] : "";
+    var sync = function () {
+      if (printed) { printed.textContent = message.value; }
+      if (mail && mailBase.indexOf("?") !== -1) {
+        // RFC 6068: line breaks in a mailto body are CRLF.
+        mail.setAttribute("href", mailBase + "&body=" +
+          encodeURIComponent(message.value.replace(/\r?\n/g, "\r\n")));
+      }
+    };
+    var stamp = new Date().toLocaleString(undefined, {
+      dateStyle: "medium", timeStyle: "short"
+    });
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
+    message.value = message.value.replace(
+      "[date and time]", stamp + (zone ? " (" + zone + ")" : "") + ", or earlier"
+    );
+    sync();
+    message.addEventListener("input", sync);
   }
 
-  // --- Search suggestions (WAI-ARIA combobox with a listbox popup) ---------------------
-  var counter = 0;
+  // --- Search suggestions: a WAI-ARIA 1.2 combobox with a listbox popup -------------------
+  // Typing shows up to six suggestions from /api/search; Down/Up move through them (the input
+  // keeps focus; aria-activedescendant points at the option), Enter opens the chosen one or
+  // submits the search as usual, Escape and Tab close the list. A polite live region says how
+  // many suggestions there are.
   document.querySelectorAll("input[data-suggest]").forEach(function (input) {
     var endpoint = input.getAttribute("data-suggest");
-    var id = input.id + "-suggestions";
+    var listId = input.id + "-listbox";
     var list = document.createElement("ul");
-    list.id = id;
+    list.id = listId;
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", "Suggestions");
     list.hidden = true;
-    input.parentNode.appendChild(list);
-    var live = document.createElement("p");
+    var live = document.createElement("div");
     live.className = "visually-hidden";
     live.setAttribute("role", "status");
-    live.setAttribute("aria-live", "polite");
+    input.parentNode.appendChild(list);
     input.parentNode.appendChild(live);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-controls", id);
+    input.setAttribute("aria-controls", listId);
     input.setAttribute("aria-expanded", "false");
 
     var items = [];
     var active = -1;
-    var timer = null;
-    var latest = 0;
+    var timer = 0;
+    var controller = null;
+    var shownFor = null;
 
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function isOpen() { return !list.hidden; }
+    function open() {
+      if (!items.length) { return; }
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
     function close() {
       list.hidden = true;
       input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
+      choose(-1);
     }
-    function highlight(index) {
-      var options = list.querySelectorAll("[role=option]");
-      options.forEach(function (option, i) { option.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    function choose(index) {
+      options().forEach(function (option, i) {
+        option.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
       active = index;
-      if (index >= 0) { input.setAttribute("aria-activedescendant", options[index].id); }
-      else { input.removeAttribute("aria-activedescendant"); }
+      if (index >= 0) {
+        var option = options()[index];
+        input.setAttribute("aria-activedescendant", option.id);
+        if (option.scrollIntoView) { option.scrollIntoView({ block: "nearest" }); }
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
     }
-    function go(index) { if (items[index]) { window.location.href = items[index].url; } }
+    function go(index) {
+      if (items[index]) { window.location.assign(items[index].url); }
+    }
     function render(results) {
       items = results;
       list.textContent = "";
       results.forEach(function (result, i) {
         var option = document.createElement("li");
-        option.id = id + "-" + (++counter);
+        option.id = listId + "-" + i;
         option.setAttribute("role", "option");
         option.setAttribute("aria-selected", "false");
         var kind = document.createElement("span");
         kind.className = "kind";
         kind.textContent = result.kind === "code" ? "Status code" : "Help page";
+        var gap = document.createElement("span");
+        gap.className = "visually-hidden";
+        gap.textContent = ": ";
+        var label = document.createElement("span");
+        label.textContent = result.kind === "code" && result.code
+          ? result.code + ": " + result.title : result.title;
         option.appendChild(kind);
-        option.appendChild(document.createTextNode(result.code && result.kind === "code" ? result.code + ": " + result.title : result.title));
-        option.addEventListener("mousedown", function (event) { event.preventDefault(); go(i); });
+        option.appendChild(gap);
+        option.appendChild(label);
+        option.addEventListener("click", function () { go(i); });
         list.appendChild(option);
       });
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
       if (results.length) {
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-        live.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") + ". Use the up and down arrows to choose.";
+        open();
+        live.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
+          ". Use the up and down arrow keys to choose one, or press Enter to search.";
       } else {
         close();
-        live.textContent = "No suggestions.";
+        live.textContent = "No suggestions. Press Enter to search.";
       }
-      active = -1;
     }
-    function fetchSuggestions() {
+    function suggest() {
       var query = input.value.trim();
-      if (query.length < 2) { close(); return; }
-      var ticket = ++latest;
-      fetch(endpoint + "?limit=5&q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
+      if (query.length < 2) {
+        items = [];
+        shownFor = null;
+        close();
+        live.textContent = "";
+        return;
+      }
+      if (query === shownFor) { open(); return; }
+      if (controller) { controller.abort(); }
+      controller = window.AbortController ? new AbortController() : null;
+      fetch(endpoint + "?limit=6&q=" + encodeURIComponent(query), {
+        headers: { Accept: "application/json" },
+        signal: controller ? controller.signal : undefined
+      })
         .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (body) { if (ticket === latest) { render(body.results || []); } })
-        .catch(function () { close(); });
+        .then(function (body) {
+          if (input.value.trim() !== query || document.activeElement !== input) { return; }
+          shownFor = query;
+          render(body.results || []);
+        })
+        .catch(function () { /* offline or aborted: the form still works */ });
     }
+
     input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(fetchSuggestions, 150);
+      window.clearTimeout(timer);
+      timer = window.setTimeout(suggest, 150);
     });
     input.addEventListener("keydown", function (event) {
-      var open = !list.hidden && items.length;
-      if (event.key === "ArrowDown") {
-        if (!open) { fetchSuggestions(); return; }
-        event.preventDefault();
-        highlight((active + 1) % items.length);
-      } else if (event.key === "ArrowUp" && open) {
-        event.preventDefault();
-        highlight(active <= 0 ? items.length - 1 : active - 1);
-      } else if (event.key === "Enter" && open && active >= 0) {
-        event.preventDefault();
-        go(active);
-      } else if (event.key === "Escape" && open) {
-        event.preventDefault();
-        close();
+      if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+      switch (event.key) {
+        case "ArrowDown":
+          event.preventDefault();
+          if (!isOpen()) {
+            if (items.length && input.value.trim() === shownFor) { open(); choose(0); } else { suggest(); }
+          } else {
+            choose((active + 1) % items.length);
+          }
+          break;
+        case "ArrowUp":
+          if (isOpen()) {
+            event.preventDefault();
+            choose(active <= 0 ? items.length - 1 : active - 1);
+          }
+          break;
+        case "Enter":
+          if (isOpen() && active >= 0) {
+            event.preventDefault();
+            go(active);
+          }
+          break;
+        case "Escape":
+          if (isOpen()) {
+            event.preventDefault();
+            close();
+          }
+          break;
+        case "Tab":
+          close();
+          break;
+        default:
+          break;
       }
     });
-    input.addEventListener("blur", function () { setTimeout(close, 100); });
+    // Keep the focus in the input while a suggestion is pressed, so the list stays open.
+    list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    input.addEventListener("blur", function () { window.setTimeout(close, 150); });
   });
 })();

@@ -9,7 +9,8 @@ def test_home_explains_the_site_and_offers_a_focused_search(client: FlaskClient)
     html = client.get("/").get_data(as_text=True)
     assert "<h1>Sign-in help</h1>" in html
     assert 'action="/search"' in html and 'name="q"' in html
-    assert "autofocus" in html
+    # No autofocus: a screen reader would start mid-page, past the heading and the skip link.
+    assert "autofocus" not in html
     assert '<label for="q">' in html
     assert 'href="/codes"' in html and 'href="/faq"' in html
 

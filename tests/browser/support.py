@@ -1,0 +1,58 @@
+"""What the browser tests share: where the tools are, the page types, and helpers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from webapp.config import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Flags that keep Chromium from calling home on a machine whose only network is loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS", PROJECT_ROOT / "tests/browser/node_modules/axe-core/axe.min.js")
+)
+ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+IT_EMAIL = "help@example.org"
+IT_URL = "https://helpdesk.example.org/new-ticket"
+
+# Every kind of page a person can land on: name -> (path, HTTP status).
+PAGE_TYPES: dict[str, tuple[str, int]] = {
+    "home": ("/", 200),
+    "code-table": ("/codes", 200),
+    "code": ("/codes/0xCAA20003", 200),
+    "code-none": ("/codes/none", 200),
+    "unknown-code": ("/codes/0xCAA82EFD", 404),
+    "not-a-code": ("/codes/hello-there", 404),
+    "search": ("/search", 200),
+    "search-results": ("/search?q=proxy", 200),
+    "search-unknown-code": ("/search?q=0xCAA12345", 200),
+    "search-no-results": ("/search?q=zebra+xylophone", 200),
+    "search-400": ("/search?q=" + "x" * 201, 400),
+    "faq": ("/faq", 200),
+    "references": ("/references", 200),
+    "not-found": ("/no-such-page", 404),
+}
+
+# axe-core rule sets: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """One readable paragraph per axe violation: rule, impact, help, and the elements."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary']}")
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""Every page type passes axe-core (WCAG 2.1 A and AA, and best practices) in light and dark
+mode, and has the structure that keyboard and screen reader users rely on."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import PAGE_TYPES, describe_violations
+
+pytestmark = pytest.mark.browser
+
+
+def test_axe_finds_no_violations(open_page, axe, screenshot, page_errors, page_type, scheme):
+    path, status = PAGE_TYPES[page_type]
+    page = open_page("", scheme=scheme)
+    response = page.goto(path)
+    assert response.status == status
+    page.wait_for_load_state("networkidle")
+    screenshot(page, f"{page_type}-{scheme}")
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+    # Nothing blocked or broken on the way: no script errors, no refused resources (CSP).
+    assert page_errors[page] == []
+
+
+def test_page_structure(open_page, page_type):
+    path, _ = PAGE_TYPES[page_type]
+    page = open_page(path)
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").count() == 1
+    assert page.title().strip()
+    # Landmarks: one banner, one main, one footer, and the main navigation.
+    assert page.get_by_role("banner").count() == 1
+    assert page.get_by_role("main").count() == 1
+    assert page.get_by_role("contentinfo").count() == 1
+    assert page.get_by_role("navigation", name="Main").count() == 1
+    # Every search box on the page is labelled.
+    for field in page.locator("input[type=search]").all():
+        assert field.evaluate("el => el.labels.length") == 1
+
+
+def test_skip_link_is_first_and_moves_focus_to_the_main_content(open_page, page_type):
+    path, _ = PAGE_TYPES[page_type]
+    page = open_page(path)
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => ({text: document.activeElement.textContent.trim(),"
+        " href: document.activeElement.getAttribute('href')})"
+    )
+    assert focused == {"text": "Skip to main content", "href": "#main"}
+    # It is visible once focused (not just read out), and it takes you past the header.
+    assert page.get_by_role("link", name="Skip to main content").is_visible()
+    box = page.get_by_role("link", name="Skip to main content").bounding_box()
+    assert box["y"] >= 0 and box["height"] >= 44
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    in_main = page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert in_main
+
+
+def test_focus_is_always_visible(open_page):
+    """Every control reached with Tab on a code page shows a focus outline."""
+    page = open_page("/codes/0xCAA20003")
+    seen = 0
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        style = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return {tag: document.activeElement.tagName, outline: s.outlineStyle,"
+            " width: parseFloat(s.outlineWidth)}; }"
+        )
+        if style["tag"] == "BODY":
+            break
+        seen += 1
+        assert style["outline"] != "none" and style["width"] >= 2, style
+    assert seen >= 10
