@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from webapp import config
-from webapp.content.loader import ContentError, load_content
+from webapp.content.loader import ContentError, load_site
 
 
 @click.command("check-content")
@@ -25,13 +25,20 @@ def check_content(content_dir: Path | None) -> None:
     """Check the content folder; print each problem and exit non-zero if there is any."""
     folder = content_dir or Path(config.from_environ()["CONTENT_DIR"])
     try:
-        content = load_content(folder)
+        site = load_site(folder)
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1) from None
+    content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "
         f"{len(content.families)} families, {len(content.wininet)} WinINet errors, "
         f"{len(content.pages)} pages."
     )
+    # Missing translations are not errors: those entries are shown in the default language.
+    for language, missing in site.untranslated.items():
+        if not missing:
+            click.echo(f"{language}: complete.")
+            continue
+        click.echo(f"{language}: {len(missing)} not translated yet: {', '.join(missing)}.")

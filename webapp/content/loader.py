@@ -7,6 +7,8 @@ Layout of a content folder::
     wininet.toml    plain-language WinINet errors, for the 0xCAA8xxxx family ([[error]] entries)
     home.md         the home page (TOML front matter between +++ lines, then Markdown)
     pages/*.md      pages served at /<file name without .md>
+    de/, fr/, …     a translation: the same files, each optional, each entry complete;
+                    what is not translated falls back to the default language
 
 Every problem found is collected, so one run of ``flask check-content`` lists them all, each
 naming the file, the entry and what is wrong.
@@ -32,6 +34,7 @@ from webapp.content.model import (
     Family,
     Page,
     Section,
+    Site,
     WininetError,
 )
 
@@ -42,6 +45,9 @@ DECODERS = frozenset({"wininet"})
 # URL paths the application owns; a page file may not take one of these names.
 RESERVED_SLUGS = frozenset({"codes", "search", "api", "static", "healthz", "opensearch.xml"})
 FRONT_MATTER = "+++"
+DEFAULT_LANGUAGE = "en"
+# A sub-folder named like a language ("de", "pt-br") holds that language's translation.
+LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +162,13 @@ _PAGE_FIELDS = {
 }
 
 
-def _read_toml_tables(problems: _Collector, path: Path, table: str) -> list[tuple[str, dict]]:
+def _read_toml_tables(
+    problems: _Collector, path: Path, table: str, *, optional: bool = False
+) -> list[tuple[str, dict]]:
     """The ``[[table]]`` entries of a TOML file, each with a label for messages."""
     if not path.is_file():
-        problems.add(path, "", "file is missing")
+        if not optional:
+            problems.add(path, "", "file is missing")
         return []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -172,7 +181,7 @@ def _read_toml_tables(problems: _Collector, path: Path, table: str) -> list[tupl
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
         problems.add(path, "", f"entries must be written as [[{table}]] tables")
         return []
-    if not entries:
+    if not entries and not optional:
         problems.add(path, "", f"has no [[{table}]] entries")
     labelled = []
     for position, entry in enumerate(entries, start=1):
@@ -180,134 +189,6 @@ def _read_toml_tables(problems: _Collector, path: Path, table: str) -> list[tupl
         label = f"{table} #{position}" + (f" ({label_value})" if label_value is not None else "")
         labelled.append((label, entry))
     return labelled
-
-
-def _markdown(md: str) -> tuple[Markup, str, list[str]]:
-    rendered = markdown.render(md)
-    return rendered.html, rendered.text, rendered.links
-
-
-def _steps(steps: Iterable[str]) -> tuple[tuple[Markup, ...], tuple[str, ...], list[str]]:
-    html, text, links = [], [], []
-    for step in steps:
-        rendered = markdown.render_inline(step)
-        html.append(rendered.html)
-        text.append(rendered.text)
-        links.extend(rendered.links)
-    return tuple(html), tuple(text), links
-
-
-# A link check runs after everything is loaded, since pages link to codes and codes to pages.
-_PendingLinks = list[tuple[Path, str, str, list[str]]]  # file, entry, own page slug, links
-
-
-def _load_codes(problems: _Collector, root: Path, links: _PendingLinks) -> list[CodeEntry]:
-    path = root / "codes.toml"
-    codes: list[CodeEntry] = []
-    seen: dict[str, str] = {}
-    for label, data in _read_toml_tables(problems, path, "code"):
-        if not _check_fields(problems, path, label, data, _CODE_FIELDS):
-            continue
-        code = data["code"].strip()
-        if code.lower() == NO_CODE:
-            code = NO_CODE
-        elif not CANONICAL_CODE.fullmatch(code):
-            problems.add(
-                path,
-                label,
-                f"code '{code}' is malformed: write '0x' and 8 hexadecimal digits in capitals "
-                "(like 0xCAA20003), or 'none' for the entry without a code",
-            )
-            continue
-        if code in seen:
-            problems.add(path, label, f"duplicate code {code} (already defined by {seen[code]})")
-            continue
-        seen[code] = label
-        summary, summary_text, summary_links = _markdown(data["summary"])
-        contact, contact_text, contact_links = _markdown(data["contact_it"])
-        steps_html, steps_text, step_links = _steps(data["steps"])
-        links.append((path, label, "", summary_links + contact_links + step_links))
-        codes.append(
-            CodeEntry(
-                code=code,
-                title=data["title"].strip(),
-                summary=summary,
-                steps=steps_html,
-                contact_it=contact,
-                keywords=tuple(data.get("keywords", ())),
-                summary_text=summary_text,
-                steps_text=steps_text,
-                contact_text=contact_text,
-            )
-        )
-    return codes
-
-
-def _load_families(problems: _Collector, root: Path, links: _PendingLinks) -> list[Family]:
-    path = root / "families.toml"
-    families: list[Family] = []
-    seen: set[str] = set()
-    for label, data in _read_toml_tables(problems, path, "family"):
-        if not _check_fields(problems, path, label, data, _FAMILY_FIELDS):
-            continue
-        prefix = data["prefix"].strip()
-        if not FAMILY_PREFIX.fullmatch(prefix):
-            problems.add(
-                path,
-                label,
-                f"prefix '{prefix}' is malformed: write '0x' and 1 to 8 hexadecimal digits "
-                "in capitals (like 0xCAA8)",
-            )
-            continue
-        if prefix in seen:
-            problems.add(path, label, f"duplicate prefix {prefix}")
-            continue
-        decoder = data.get("decoder")
-        if decoder is not None and decoder not in DECODERS:
-            problems.add(
-                path, label, f"unknown decoder '{decoder}' (known: {', '.join(sorted(DECODERS))})"
-            )
-            continue
-        seen.add(prefix)
-        summary, _, summary_links = _markdown(data["summary"])
-        contact, _, contact_links = _markdown(data["contact_it"])
-        steps_html, _, step_links = _steps(data["steps"])
-        links.append((path, label, "", summary_links + contact_links + step_links))
-        families.append(Family(prefix, data["name"].strip(), summary, steps_html, contact, decoder))
-    # Longest prefix first, so the first match is the most specific family.
-    return sorted(families, key=lambda f: -len(f.prefix))
-
-
-def _load_wininet(problems: _Collector, root: Path, links: _PendingLinks) -> list[WininetError]:
-    path = root / "wininet.toml"
-    errors: list[WininetError] = []
-    seen: set[int] = set()
-    for label, data in _read_toml_tables(problems, path, "error"):
-        if not _check_fields(problems, path, label, data, _WININET_FIELDS):
-            continue
-        number = data["number"]
-        if not 12000 <= number <= 12999:
-            problems.add(path, label, f"number {number} is not a WinINet error (12000-12999)")
-            continue
-        if number in seen:
-            problems.add(path, label, f"duplicate number {number}")
-            continue
-        seen.add(number)
-        meaning, meaning_text, meaning_links = _markdown(data["meaning"])
-        steps_html, _, step_links = _steps(data.get("steps", ()))
-        links.append((path, label, "", meaning_links + step_links))
-        errors.append(
-            WininetError(
-                number=number,
-                name=data["name"].strip(),
-                title=data["title"].strip(),
-                meaning=meaning,
-                steps=steps_html,
-                keywords=tuple(data.get("keywords", ())),
-                meaning_text=meaning_text,
-            )
-        )
-    return errors
 
 
 def _split_front_matter(
@@ -329,55 +210,6 @@ def _split_front_matter(
         problems.add(path, "front matter", f"not valid TOML: {exc}")
         return None
     return meta, "".join(lines[end + 1 :])
-
-
-def _load_page(problems: _Collector, path: Path, slug: str, links: _PendingLinks) -> Page | None:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(path, "", "is not UTF-8 text")
-        return None
-    split = _split_front_matter(problems, path, text)
-    if split is None:
-        return None
-    meta, body = split
-    if not _check_fields(problems, path, "front matter", meta, _PAGE_FIELDS):
-        return None
-    rendered = markdown.render(body)
-    links.append((path, "body", slug, rendered.links))
-    return Page(
-        slug=slug,
-        title=meta["title"].strip(),
-        description=meta.get("description", "").strip(),
-        order=meta.get("order", 100),
-        html=rendered.html,
-        sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
-        keywords=tuple(meta.get("keywords", ())),
-        nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
-        source=problems.name(path),
-    )
-
-
-def _load_pages(problems: _Collector, root: Path, links: _PendingLinks) -> list[Page]:
-    folder = root / "pages"
-    if not folder.is_dir():
-        problems.add(folder, "", "folder is missing")
-        return []
-    pages = []
-    for path in sorted(folder.glob("*.md")):
-        slug = path.stem
-        if not PAGE_SLUG.fullmatch(slug):
-            problems.add(
-                path, "", "file name must be lower-case letters, digits and dashes (it is the URL)"
-            )
-            continue
-        if slug in RESERVED_SLUGS:
-            problems.add(path, "", f"'{slug}' is a reserved address of the site; rename the file")
-            continue
-        page = _load_page(problems, path, slug, links)
-        if page is not None:
-            pages.append(page)
-    return sorted(pages, key=lambda p: (p.order, p.title))
 
 
 def _link_checker(
@@ -419,42 +251,382 @@ def _link_checker(
     return check
 
 
-def load_content(root: Path | str) -> Content:
-    """Load and validate a content folder; raise :class:`ContentError` listing every problem."""
+_PendingLinks = list[tuple[Path, str, str, list[str]]]  # file, entry, own page slug, hrefs
+
+
+class _Reader:
+    """Reads the files of one language.
+
+    The default language is read in full. A translation (``base`` given) is read against it:
+    its files and entries are optional, each entry must translate one that exists in the
+    default language, and what it lacks falls back to the default language's entry.
+    """
+
+    def __init__(
+        self, problems: _Collector, folder: Path, language: str, base: Content | None = None
+    ) -> None:
+        self.problems = problems
+        self.folder = folder
+        self.language = language
+        self.base = base
+        self.link_prefix = "" if base is None else f"/{language}"
+        self.links: _PendingLinks = []
+        self.untranslated: list[str] = []
+
+    # -- Markdown fields --------------------------------------------------------------------
+
+    def _markdown(self, path: Path, label: str, text: str) -> tuple[Markup, str]:
+        rendered = markdown.render(text, self.link_prefix)
+        self.links.append((path, label, "", rendered.links))
+        return rendered.html, rendered.text
+
+    def _steps(
+        self, path: Path, label: str, steps: Iterable[str]
+    ) -> tuple[tuple[Markup, ...], tuple[str, ...]]:
+        html, text = [], []
+        for step in steps:
+            rendered = markdown.render_inline(step, self.link_prefix)
+            self.links.append((path, label, "", rendered.links))
+            html.append(rendered.html)
+            text.append(rendered.text)
+        return tuple(html), tuple(text)
+
+    def _tables(self, name: str, table: str) -> tuple[Path, list[tuple[str, dict]]]:
+        path = self.folder / name
+        return path, _read_toml_tables(self.problems, path, table, optional=self.base is not None)
+
+    def _merge(self, kind: str, translated: dict, originals: Iterable, key: Callable) -> list:
+        """The default language's entries, each replaced by its translation when there is one."""
+        merged = []
+        for original in originals:
+            found = translated.get(key(original))
+            if found is None:
+                self.untranslated.append(f"{kind} {key(original)}")
+            merged.append(found or original)
+        return merged
+
+    # -- the code table ---------------------------------------------------------------------
+
+    def codes(self) -> list[CodeEntry]:
+        path, tables = self._tables("codes.toml", "code")
+        codes: dict[str, CodeEntry] = {}
+        labels: dict[str, str] = {}
+        for label, data in tables:
+            if not _check_fields(self.problems, path, label, data, _CODE_FIELDS):
+                continue
+            code = data["code"].strip()
+            if code.lower() == NO_CODE:
+                code = NO_CODE
+            elif not CANONICAL_CODE.fullmatch(code):
+                self.problems.add(
+                    path,
+                    label,
+                    f"code '{code}' is malformed: write '0x' and 8 hexadecimal digits in "
+                    "capitals (like 0xCAA20003), or 'none' for the entry without a code",
+                )
+                continue
+            if code in codes:
+                self.problems.add(
+                    path, label, f"duplicate code {code} (already defined by {labels[code]})"
+                )
+                continue
+            if self.base is not None and code not in self.base.code_by_id:
+                self.problems.add(
+                    path, label, f"translates code {code}, which the default language's table lacks"
+                )
+                continue
+            labels[code] = label
+            summary, summary_text = self._markdown(path, label, data["summary"])
+            contact, contact_text = self._markdown(path, label, data["contact_it"])
+            steps_html, steps_text = self._steps(path, label, data["steps"])
+            codes[code] = CodeEntry(
+                code=code,
+                title=data["title"].strip(),
+                summary=summary,
+                steps=steps_html,
+                contact_it=contact,
+                keywords=tuple(data.get("keywords", ())),
+                summary_text=summary_text,
+                steps_text=steps_text,
+                contact_text=contact_text,
+                language=self.language,
+            )
+        if self.base is None:
+            return list(codes.values())
+        return self._merge("code", codes, self.base.codes, lambda e: e.code)
+
+    # -- families and WinINet errors --------------------------------------------------------
+
+    def families(self) -> list[Family]:
+        path, tables = self._tables("families.toml", "family")
+        spec = _FAMILY_FIELDS
+        if self.base is not None:
+            spec = {k: v for k, v in spec.items() if k != "decoder"}  # the decoder is not text
+        families: dict[str, Family] = {}
+        for label, data in tables:
+            if not _check_fields(self.problems, path, label, data, spec):
+                continue
+            prefix = data["prefix"].strip()
+            if not FAMILY_PREFIX.fullmatch(prefix):
+                self.problems.add(
+                    path,
+                    label,
+                    f"prefix '{prefix}' is malformed: write '0x' and 1 to 8 hexadecimal digits "
+                    "in capitals (like 0xCAA8)",
+                )
+                continue
+            if prefix in families:
+                self.problems.add(path, label, f"duplicate prefix {prefix}")
+                continue
+            decoder = data.get("decoder")
+            if self.base is not None:
+                original = next((f for f in self.base.families if f.prefix == prefix), None)
+                if original is None:
+                    self.problems.add(
+                        path, label, f"translates family {prefix}, which the default language lacks"
+                    )
+                    continue
+                decoder = original.decoder
+            elif decoder is not None and decoder not in DECODERS:
+                self.problems.add(
+                    path,
+                    label,
+                    f"unknown decoder '{decoder}' (known: {', '.join(sorted(DECODERS))})",
+                )
+                continue
+            summary, _ = self._markdown(path, label, data["summary"])
+            contact, _ = self._markdown(path, label, data["contact_it"])
+            steps_html, _ = self._steps(path, label, data["steps"])
+            families[prefix] = Family(
+                prefix, data["name"].strip(), summary, steps_html, contact, decoder, self.language
+            )
+        merged = (
+            list(families.values())
+            if self.base is None
+            else self._merge("family", families, self.base.families, lambda f: f.prefix)
+        )
+        # Longest prefix first, so the first match is the most specific family.
+        return sorted(merged, key=lambda f: -len(f.prefix))
+
+    def wininet(self) -> list[WininetError]:
+        path, tables = self._tables("wininet.toml", "error")
+        spec = _WININET_FIELDS
+        if self.base is not None:
+            spec = {k: v for k, v in spec.items() if k != "name"}  # the SDK name is not text
+        errors: dict[int, WininetError] = {}
+        for label, data in tables:
+            if not _check_fields(self.problems, path, label, data, spec):
+                continue
+            number = data["number"]
+            if not 12000 <= number <= 12999:
+                self.problems.add(
+                    path, label, f"number {number} is not a WinINet error (12000-12999)"
+                )
+                continue
+            if number in errors:
+                self.problems.add(path, label, f"duplicate number {number}")
+                continue
+            if self.base is not None:
+                original = self.base.wininet_by_number.get(number)
+                if original is None:
+                    self.problems.add(
+                        path,
+                        label,
+                        f"translates WinINet error {number}, which the default language lacks",
+                    )
+                    continue
+                name = original.name
+            else:
+                name = data["name"].strip()
+            meaning, meaning_text = self._markdown(path, label, data["meaning"])
+            steps_html, _ = self._steps(path, label, data.get("steps", ()))
+            errors[number] = WininetError(
+                number=number,
+                name=name,
+                title=data["title"].strip(),
+                meaning=meaning,
+                steps=steps_html,
+                keywords=tuple(data.get("keywords", ())),
+                meaning_text=meaning_text,
+                language=self.language,
+            )
+        if self.base is None:
+            return list(errors.values())
+        return self._merge("WinINet error", errors, self.base.wininet, lambda w: w.number)
+
+    # -- pages ------------------------------------------------------------------------------
+
+    def page(self, path: Path, slug: str) -> Page | None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.problems.add(path, "", "is not UTF-8 text")
+            return None
+        split = _split_front_matter(self.problems, path, text)
+        if split is None:
+            return None
+        meta, body = split
+        if not _check_fields(self.problems, path, "front matter", meta, _PAGE_FIELDS):
+            return None
+        rendered = markdown.render(body, self.link_prefix)
+        self.links.append((path, "body", slug, rendered.links))
+        return Page(
+            slug=slug,
+            title=meta["title"].strip(),
+            description=meta.get("description", "").strip(),
+            order=meta.get("order", 100),
+            html=rendered.html,
+            sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
+            keywords=tuple(meta.get("keywords", ())),
+            nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
+            source=self.problems.name(path),
+            language=self.language,
+        )
+
+    def pages(self) -> list[Page]:
+        folder = self.folder / "pages"
+        if not folder.is_dir():
+            if self.base is None:
+                self.problems.add(folder, "", "folder is missing")
+            files = []
+        else:
+            files = sorted(folder.glob("*.md"))
+        pages: dict[str, Page] = {}
+        for path in files:
+            slug = path.stem
+            if not PAGE_SLUG.fullmatch(slug):
+                self.problems.add(
+                    path,
+                    "",
+                    "file name must be lower-case letters, digits and dashes (it is the URL)",
+                )
+                continue
+            if slug in RESERVED_SLUGS:
+                self.problems.add(
+                    path, "", f"'{slug}' is a reserved address of the site; rename the file"
+                )
+                continue
+            if self.base is not None and slug not in self.base.page_by_slug:
+                self.problems.add(
+                    path, "", f"translates page '{slug}', which the default language lacks"
+                )
+                continue
+            page = self.page(path, slug)
+            if page is None:
+                continue
+            if self.base is not None:
+                self._check_same_anchors(path, page, self.base.page_by_slug[slug])
+            pages[slug] = page
+        merged = (
+            list(pages.values())
+            if self.base is None
+            else self._merge("page", pages, self.base.pages, lambda p: p.slug)
+        )
+        return sorted(merged, key=lambda p: (p.order, p.title))
+
+    def _check_same_anchors(self, path: Path, page: Page, original: Page) -> None:
+        """A translated page keeps the original's heading ids, so links work in both."""
+        ours = [s.anchor for s in page.sections if s.anchor]
+        theirs = [s.anchor for s in original.sections if s.anchor]
+        if ours == theirs:
+            return
+        missing = [a for a in theirs if a not in ours]
+        extra = [a for a in ours if a not in theirs]
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"not in the original: {', '.join(extra)}" if extra else "",
+                "" if missing or extra else "in another order",
+            )
+            if part
+        )
+        self.problems.add(path, "headings", f"heading ids differ from {original.source}: {detail}")
+
+    def home(self) -> Page | None:
+        path = self.folder / "home.md"
+        if path.is_file():
+            return self.page(path, "")
+        if self.base is None:
+            self.problems.add(path, "", "file is missing")
+            return None
+        self.untranslated.append("home page")
+        return self.base.home
+
+    # -- all of it --------------------------------------------------------------------------
+
+    def content(self) -> Content | None:
+        """This language's content, or None when it has problems (recorded)."""
+        before = len(self.problems.problems)
+        codes = self.codes()
+        families = self.families()
+        wininet = self.wininet()
+        pages = self.pages()
+        home = self.home()
+        reference = self.base
+        code_ids = {c.code for c in (reference.codes if reference else codes)}
+        anchors = {p.slug: p.anchors for p in (reference.pages if reference else pages)}
+        if home is not None:
+            anchors[""] = home.anchors
+        check = _link_checker(code_ids, anchors)
+        for path, entry, slug, hrefs in self.links:
+            for href in hrefs:
+                reason = check(href, slug)
+                if reason:
+                    self.problems.add(path, entry, f"broken link '{href}': {reason}")
+        if len(self.problems.problems) > before or home is None:
+            return None
+        return Content(
+            codes=tuple(codes),
+            families=tuple(families),
+            wininet=tuple(wininet),
+            pages=tuple(pages),
+            home=home,
+            language=self.language,
+        )
+
+
+def translation_folders(root: Path) -> list[Path]:
+    """The sub-folders of a content folder that hold translations, by language code."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and LANGUAGE_FOLDER.fullmatch(p.name))
+
+
+def load_content(root: Path | str, language: str = DEFAULT_LANGUAGE) -> Content:
+    """Load and validate the default language of a content folder.
+
+    Raises :class:`ContentError` listing every problem.
+    """
+    return load_site(root, language, translations=False).default
+
+
+def load_site(
+    root: Path | str, default_language: str = DEFAULT_LANGUAGE, *, translations: bool = True
+) -> Site:
+    """Load and validate a content folder with all its translations.
+
+    Raises :class:`ContentError` listing every problem of every language.
+    """
     root = Path(root)
     problems = _Collector(root)
     if not root.is_dir():
         problems.add(root, "", "content folder not found")
         raise ContentError(problems.problems)
-
-    links: _PendingLinks = []
-    codes = _load_codes(problems, root, links)
-    families = _load_families(problems, root, links)
-    wininet = _load_wininet(problems, root, links)
-    pages = _load_pages(problems, root, links)
-    home_path = root / "home.md"
-    home = None
-    if home_path.is_file():
-        home = _load_page(problems, home_path, "", links)
-    else:
-        problems.add(home_path, "", "file is missing")
-
-    anchors = {p.slug: p.anchors for p in pages}
-    if home is not None:
-        anchors[""] = home.anchors
-    check = _link_checker({c.code for c in codes}, anchors)
-    for path, entry, slug, hrefs in links:
-        for href in hrefs:
-            reason = check(href, slug)
-            if reason:
-                problems.add(path, entry, f"broken link '{href}': {reason}")
-
-    if problems.problems or home is None:
+    base = _Reader(problems, root, default_language).content()
+    if base is None:
         raise ContentError(problems.problems)
-    return Content(
-        codes=tuple(codes),
-        families=tuple(families),
-        wininet=tuple(wininet),
-        pages=tuple(pages),
-        home=home,
-    )
+    contents = {default_language: base}
+    untranslated: dict[str, tuple[str, ...]] = {}
+    for folder in translation_folders(root) if translations else ():
+        if folder.name == default_language:
+            problems.add(folder, "", "the default language lives in the content folder itself")
+            continue
+        reader = _Reader(problems, folder, folder.name, base)
+        content = reader.content()
+        if content is not None:
+            contents[folder.name] = content
+            untranslated[folder.name] = tuple(reader.untranslated)
+    if problems.problems:
+        raise ContentError(problems.problems)
+    return Site(default_language, contents, untranslated)

@@ -92,6 +92,10 @@ def _build_parser() -> MarkdownIt:
         if _EXTERNAL.match(href):
             token.attrSet("class", "external")
             token.attrSet("rel", "external noopener noreferrer")
+        elif href.startswith("/") and env.get("link_prefix"):
+            # Content links are written language-neutral ("/codes"); a translation's pages
+            # link within their own language ("/de/codes").
+            token.attrSet("href", env["link_prefix"] + href)
         return renderer.renderToken(tokens, idx, options, env)
 
     md.add_render_rule("link_open", link_open)
@@ -101,18 +105,21 @@ def _build_parser() -> MarkdownIt:
 _MD = _build_parser()
 
 
-def render(text: str) -> Rendered:
-    """Render a Markdown document, collecting its heading sections and links."""
-    env: dict = {}
+def render(text: str, link_prefix: str = "") -> Rendered:
+    """Render a Markdown document, collecting its heading sections and links.
+
+    ``link_prefix`` is put before internal links ("/de" makes "/faq" into "/de/faq").
+    """
+    env: dict = {"link_prefix": link_prefix}
     tokens = _MD.parse(text, env)
     sections = _sections(tokens, env)
     html = Markup("".join(section.html for section in sections))
     return Rendered(html, _text(tokens), sections, env.get("links", []))
 
 
-def render_inline(text: str) -> Rendered:
+def render_inline(text: str, link_prefix: str = "") -> Rendered:
     """Render one line of Markdown (a step, a title) without a wrapping paragraph."""
-    env: dict = {}
+    env: dict = {"link_prefix": link_prefix}
     tokens = _MD.parseInline(text, env)
     html = _MD.renderer.render(tokens, _MD.options, env)
     return Rendered(Markup(html), _text(tokens), [], env.get("links", []))

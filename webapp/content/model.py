@@ -28,6 +28,7 @@ class CodeEntry:
     summary_text: str = ""
     steps_text: tuple[str, ...] = ()
     contact_text: str = ""
+    language: str = "en"  # the language this entry is written in (English when untranslated)
 
     @property
     def anchor(self) -> str:
@@ -46,6 +47,7 @@ class WininetError:
     steps: tuple[Markup, ...] = ()
     keywords: tuple[str, ...] = ()
     meaning_text: str = ""
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,7 @@ class Family:
     steps: tuple[Markup, ...]
     contact_it: Markup
     decoder: str | None = None  # "wininet" for the 0xCAA8 family
+    language: str = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ class Page:
     keywords: tuple[str, ...] = ()
     nav_title: str = ""  # short name for the navigation bar; the title when not given
     source: str = ""  # file the page came from, for error messages
+    language: str = "en"
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -91,13 +95,18 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Content:
-    """Everything under the content folder, loaded and validated."""
+    """The content in one language, loaded and validated.
+
+    A translation holds every entry: those not translated yet are the English ones, whose
+    ``language`` says so.
+    """
 
     codes: tuple[CodeEntry, ...]
     families: tuple[Family, ...]
     wininet: tuple[WininetError, ...]
     pages: tuple[Page, ...]  # ordered by front-matter ``order``, then title
     home: Page
+    language: str = "en"
     code_by_id: dict[str, CodeEntry] = field(default_factory=dict, compare=False)
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False)
     wininet_by_number: dict[int, WininetError] = field(default_factory=dict, compare=False)
@@ -107,3 +116,20 @@ class Content:
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
         object.__setattr__(self, "wininet_by_number", {w.number: w for w in self.wininet})
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """The content in every language the content folder holds."""
+
+    default_language: str
+    contents: dict[str, Content]  # by language code, the default language first
+    untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.contents)
+
+    @property
+    def default(self) -> Content:
+        return self.contents[self.default_language]

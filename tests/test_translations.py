@@ -1,0 +1,125 @@
+"""Translations in the content folder: merged over the default language, checked strictly,
+with what is missing counted but never fatal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import write_content
+
+from webapp.content import ContentError, load_site
+from webapp.content.cli import check_content
+
+GERMAN_CODES = """
+[[code]]
+code = "0xCAA20003"
+title = "Prüfen Sie Ihre Uhr"
+summary = "Datum und Uhrzeit Ihres Geräts stimmen nicht."
+steps = ["Uhrzeit automatisch festlegen.", "Siehe [Fragen](/faq#why)."]
+contact_it = "Wenden Sie sich an die IT."
+keywords = ["Uhr"]
+"""
+
+GERMAN_FAQ = """+++
+title = "Fragen"
+order = 1
++++
+Antworten.
+
+## Warum kann ich mich nicht anmelden? {#why}
+
+Meist die Uhr.
+
+## Was ist MFA? {#mfa}
+
+Eine zweite Prüfung.
+"""
+
+
+def site_with(tmp_path: Path, **german: str):
+    files = {f"de__{name}": text for name, text in german.items()}
+    return write_content(tmp_path / "content", **files)
+
+
+def test_translation_replaces_entries_and_falls_back_for_the_rest(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES, "pages__faq.md": GERMAN_FAQ})
+    site = load_site(root)
+    assert site.languages == ("en", "de")
+    german = site.contents["de"]
+    clock = german.code_by_id["0xCAA20003"]
+    assert clock.title == "Prüfen Sie Ihre Uhr" and clock.language == "de"
+    timeout = german.code_by_id["0xCAA82EE2"]
+    assert timeout.language == "en" and timeout.title == "The request timed out"
+    assert german.page_by_slug["faq"].language == "de"
+    assert german.home.language == "en"
+    assert "code 0xCAA82EE2" in site.untranslated["de"]
+    assert "home page" in site.untranslated["de"]
+
+
+def test_translated_links_stay_in_their_language(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES, "pages__faq.md": GERMAN_FAQ})
+    clock = load_site(root).contents["de"].code_by_id["0xCAA20003"]
+    assert 'href="/de/faq#why"' in clock.steps[1]
+
+
+def test_translation_of_a_code_that_does_not_exist_fails(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES.replace("0xCAA20003", "0xCAA99999")})
+    with pytest.raises(ContentError) as caught:
+        load_site(root)
+    assert any(
+        "content/de/codes.toml: code #1 (0xCAA99999): translates code 0xCAA99999" in str(p)
+        for p in caught.value.problems
+    )
+
+
+def test_translated_page_with_other_anchors_fails(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"pages__faq.md": GERMAN_FAQ.replace("{#mfa}", "{#zwei}")})
+    with pytest.raises(ContentError) as caught:
+        load_site(root)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(
+        m.startswith("content/de/pages/faq.md: headings: heading ids differ")
+        and "missing mfa" in m
+        and "not in the original: zwei" in m
+        for m in messages
+    ), messages
+
+
+def test_translated_page_with_anchors_in_another_order_fails(tmp_path: Path) -> None:
+    swapped = GERMAN_FAQ.replace("{#why}", "{#tmp}").replace("{#mfa}", "{#why}")
+    swapped = swapped.replace("{#tmp}", "{#mfa}")
+    root = site_with(tmp_path, **{"pages__faq.md": swapped})
+    with pytest.raises(ContentError, match="in another order"):
+        load_site(root)
+
+
+def test_translation_of_a_page_that_does_not_exist_fails(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"pages__extra.md": '+++\ntitle = "Extra"\n+++\n'})
+    with pytest.raises(ContentError, match="translates page 'extra'"):
+        load_site(root)
+
+
+def test_translation_may_not_change_the_decoder_or_sdk_name(tmp_path: Path) -> None:
+    families = (
+        '[[family]]\nprefix = "0xCAA8"\nname = "Netzwerk"\nsummary = "x"\nsteps = ["x"]\n'
+        'contact_it = "x"\ndecoder = "wininet"\n'
+    )
+    root = site_with(tmp_path, **{"families.toml": families})
+    with pytest.raises(ContentError, match="unknown field 'decoder'"):
+        load_site(root)
+
+
+def test_broken_link_in_a_translation_fails(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES.replace("/faq#why", "/faq#nix")})
+    with pytest.raises(ContentError, match="broken link '/faq#nix'"):
+        load_site(root)
+
+
+def test_check_content_counts_missing_translations_without_failing(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
+    result = CliRunner().invoke(check_content, ["--content-dir", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "de: 8 not translated yet:" in result.output
+    assert "code 0xCAA82EE2" in result.output and "page faq" in result.output
