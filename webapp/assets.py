@@ -15,17 +15,20 @@ Other requests under ``/static/`` never fail with a 500:
   styles is better than a page with none;
 - anything else is a 404.
 
-In debug mode the files are hashed again on each use, so edits show up without a restart.
+The files are few and small, so they are read once and served from memory (nothing to leave
+open, and a strong ETag for free). In debug mode they are read again on each use, so edits show
+up without a restart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from flask import Flask, current_app, send_from_directory, url_for
+from flask import Flask, Response, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
 HASH_LENGTH = 12
@@ -42,22 +45,40 @@ def hashed_name(name: str, digest: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Manifest:
-    """Each static file's hashed name, and the way back."""
+class Asset:
+    """One static file, held in memory: the folder holds a few small text files."""
 
-    hashed: dict[str, str]  # "site.css" -> "site.<hash>.css"
-    original: dict[str, str]  # "site.<hash>.css" -> "site.css"
+    name: str  # "site.css"
+    hashed: str  # "site.<hash>.css"
+    digest: str  # the full SHA-256, also the ETag
+    body: bytes
+    mimetype: str
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """Each static file by its plain name and by its hashed name."""
+
+    by_name: dict[str, Asset]
+    by_hashed: dict[str, Asset]
+
+    @property
+    def hashed(self) -> dict[str, str]:
+        return {name: asset.hashed for name, asset in self.by_name.items()}
 
 
 def build_manifest(folder: Path) -> Manifest:
-    """Hash every file under ``folder`` (dot files aside)."""
-    hashed: dict[str, str] = {}
+    """Read and hash every file under ``folder`` (dot files aside)."""
+    assets: list[Asset] = []
     for path in sorted(folder.rglob("*")):
         name = path.relative_to(folder).as_posix()
         if not path.is_file() or any(part.startswith(".") for part in name.split("/")):
             continue
-        hashed[name] = hashed_name(name, hashlib.sha256(path.read_bytes()).hexdigest())
-    return Manifest(hashed, {v: k for k, v in hashed.items()})
+        body = path.read_bytes()
+        digest = hashlib.sha256(body).hexdigest()
+        mimetype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        assets.append(Asset(name, hashed_name(name, digest), digest, body, mimetype))
+    return Manifest({a.name: a for a in assets}, {a.hashed: a for a in assets})
 
 
 class Assets:
@@ -76,30 +97,31 @@ class Assets:
 
     def url(self, name: str) -> str:
         """The content-hashed address of static file ``name``, e.g. ``site.css``."""
-        hashed = self.manifest.hashed.get(name)
-        if hashed is None:
+        asset = self.manifest.by_name.get(name)
+        if asset is None:
             raise LookupError(f"No file {name!r} in the static folder {self.folder}.")
-        return url_for("static", filename=hashed)
+        return url_for("static", filename=asset.hashed)
 
     def serve(self, filename: str) -> ResponseReturnValue:
-        """The view for ``/static/<path:filename>``."""
+        """The view for ``/static/<path:filename>``: only files of the manifest, from memory."""
         manifest = self.manifest
-        original = manifest.original.get(filename)
-        if original is not None:
-            response = send_from_directory(self.folder, original, max_age=ONE_YEAR)
+        asset = manifest.by_hashed.get(filename)
+        immutable = asset is not None
+        if asset is None:
+            asset = manifest.by_name.get(filename)
+        if asset is None and (match := _HASHED.match(filename)):
+            asset = manifest.by_name.get(match["stem"] + (match["suffix"] or ""))
+        if asset is None:
+            abort(404)
+        response = Response(asset.body, mimetype=asset.mimetype)
+        response.set_etag(asset.digest)
+        if immutable:
             response.cache_control.public = True
+            response.cache_control.max_age = ONE_YEAR
             response.cache_control.immutable = True
-            return response
-        match = _HASHED.match(filename)
-        if match:
-            current = match["stem"] + (match["suffix"] or "")
-            if current in manifest.hashed:
-                filename = current
-        # send_from_directory answers 404 for a missing file or a path outside the folder.
-        response = send_from_directory(self.folder, filename, max_age=0)
-        response.cache_control.no_cache = True
-        response.cache_control.max_age = None
-        return response
+        else:
+            response.cache_control.no_cache = True
+        return response.make_conditional(request)
 
 
 def asset_url(name: str) -> str:
