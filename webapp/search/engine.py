@@ -47,7 +47,7 @@ class SearchEngine:
 
     def __init__(self, content: Content, analyzer: Analyzer | None = None) -> None:
         self.content = content
-        self.analyzer = analyzer or Analyzer()
+        self.analyzer = analyzer or Analyzer(content.language)
         self.words = WordIndex.build(self.analyzer, _documents(content))
         self._hex_digits = {
             entry.code[2:]: entry for entry in content.codes if entry.code != NO_CODE

@@ -26,6 +26,40 @@ ENGLISH_STOP_WORDS = frozenset(
     ).split()
 )
 
+GERMAN_STOP_WORDS = frozenset(
+    (
+        "aber als am an auch auf aus bei bin bis bist da damit dann das dass dem den der des "
+        "die dies diese dieser dieses du durch ein eine einem einen einer eines er es für hat "
+        "hatte ich ihr im in ist ja kann kein keine mein meine mit muss nach nicht noch nur ob "
+        "oder ohne sich sie sind so um und uns von vor war warum was weil wenn wer wie wir "
+        "wird wo zu zum zur"
+    ).split()
+)
+
+# Snowball stemmers by ISO 639-1 code: a new language's content folder gets its stemmer
+# without code changes. Stop words are only a refinement, so languages without a list work.
+SNOWBALL_LANGUAGES = {
+    "da": "danish",
+    "de": "german",
+    "en": "english",
+    "es": "spanish",
+    "fi": "finnish",
+    "fr": "french",
+    "hu": "hungarian",
+    "it": "italian",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+STOP_WORDS = {"en": ENGLISH_STOP_WORDS, "de": GERMAN_STOP_WORDS}
+# German readers write umlauts out when their keyboard lacks them ("zeitueberschreitung");
+# folding both spellings to the written-out form makes them one word.
+TRANSLITERATIONS = {"de": str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})}
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
@@ -37,9 +71,12 @@ class Word:
     term: str  # stemmed form used in the index; "" for a stop word
 
 
-def fold(text: str) -> str:
+def fold(text: str, transliteration: dict[int, str] | None = None) -> str:
     """Lower-case, drop apostrophes and accents: "Can't" -> "cant", "café" -> "cafe"."""
-    text = text.casefold().replace("'", "").replace("\u2019", "")
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    if transliteration and not text.isascii():
+        text = text.translate(transliteration)
+    text = text.casefold()
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text)
@@ -47,14 +84,13 @@ def fold(text: str) -> str:
 
 
 class Analyzer:
-    """Splits text into words and maps each to its index term."""
+    """Splits text into words and maps each to its index term, for one language."""
 
-    def __init__(
-        self, language: str = "english", stop_words: frozenset[str] = ENGLISH_STOP_WORDS
-    ) -> None:
+    def __init__(self, language: str = "en") -> None:
         self.language = language
-        self.stop_words = stop_words
-        self._stemmer = snowballstemmer.stemmer(language)
+        self.stop_words = STOP_WORDS.get(language, frozenset())
+        self._transliteration = TRANSLITERATIONS.get(language)
+        self._stemmer = snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(language, "english"))
         # word as written -> (surface, term); content has a small vocabulary, so this stays
         # small, and it turns the analysis of each word into one dictionary look-up.
         self._known: dict[str, tuple[str, str]] = {}
@@ -63,7 +99,7 @@ class Analyzer:
         """(surface, term) of one word as written; the term is "" for a stop word."""
         known = self._known.get(word)
         if known is None:
-            surface = fold(word)
+            surface = fold(word, self._transliteration)
             term = "" if surface in self.stop_words else self._stemmer.stemWord(surface)
             known = (surface, term)
             if len(self._known) < 200_000:  # bounded: queries can bring any word
