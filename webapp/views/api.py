@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from webapp.content import current_content
 from webapp.content.model import NO_CODE, CodeEntry
+from webapp.i18n import url_in_language
 from webapp.search import current_engine
 from webapp.search.codes import normalise_code
 from webapp.search.families import Explanation
@@ -43,7 +44,7 @@ def _limit() -> int:
 
 
 def _code_url(code: str) -> str:
-    return url_for("codes.code", typed=code, _external=True)
+    return url_in_language("codes.code", typed=code)
 
 
 def entry_json(entry: CodeEntry) -> dict[str, Any]:
@@ -80,9 +81,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     if document.kind == "code":
         url = _code_url(document.key)
     else:
-        url = url_for(
-            "pages.page", slug=document.key, _anchor=document.anchor or None, _external=True
-        )
+        url = url_in_language("pages.page", slug=document.key, _anchor=document.anchor or None)
     return {
         "kind": document.kind,
         "code": document.key if document.kind == "code" else None,

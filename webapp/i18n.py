@@ -1,0 +1,191 @@
+"""Languages: the ``/<language>`` address prefix, the first visit's choice, the switcher, and
+the interface strings.
+
+- Every page of a translation lives under its language's prefix (``/de/codes/0xCAA20003``);
+  the default language keeps the plain addresses. :class:`LanguagePrefix` moves the prefix
+  into ``SCRIPT_NAME``, so the views never see it and every ``url_for`` stays in the language.
+- The first visit to ``/`` picks the best language from ``Accept-Language`` and redirects to
+  its home (with ``Vary: Accept-Language``); ``/?lang=en`` is the default language's home
+  without that choice, where the switcher leads.
+- Interface strings go through Flask-Babel. Each translation folder holds its catalogue,
+  ``content/<language>/messages.po``; it is compiled at start-up, never by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import Babel
+
+from webapp.content import current_site
+
+log = logging.getLogger(__name__)
+
+LANGUAGE_KEY = "webapp.language"  # WSGI environ: the language of the address
+OUTER_ROOT_KEY = "webapp.outer_script_root"  # WSGI environ: SCRIPT_NAME before the prefix
+CATALOGUE = "messages.po"
+
+
+class LanguagePrefix:
+    """WSGI middleware: ``/de/faq`` is served as ``/faq`` in German, under ``SCRIPT_NAME /de``."""
+
+    def __init__(self, wsgi_app: Callable, languages: Iterable[str]) -> None:
+        self.wsgi_app = wsgi_app
+        self.prefixes = [(f"/{language}", language) for language in languages]
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        environ[OUTER_ROOT_KEY] = environ.get("SCRIPT_NAME", "")
+        for prefix, language in self.prefixes:
+            if path == prefix or path.startswith(prefix + "/"):
+                environ["SCRIPT_NAME"] = environ[OUTER_ROOT_KEY] + prefix
+                environ["PATH_INFO"] = path[len(prefix) :] or "/"
+                environ[LANGUAGE_KEY] = language
+                break
+        return self.wsgi_app(environ, start_response)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageLink:
+    """One entry of the language switcher, and of the page's ``hreflang`` alternates."""
+
+    code: str
+    name: str  # the language's name in itself: "Deutsch"
+    url: str  # this page in that language (absolute)
+    switch_url: str  # where the switcher leads: the same, but never into the redirect of /
+    current: bool
+
+
+def language_name(code: str) -> str:
+    """The name of a language in that language, from the CLDR data Babel ships."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name() or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def compile_catalogues(content_dir: Path, languages: Iterable[str], target: Path) -> list[str]:
+    """Compile each ``content/<language>/messages.po`` to ``target``; the languages compiled."""
+    compiled = []
+    for language in languages:
+        source = content_dir / language / CATALOGUE
+        if not source.is_file():
+            continue
+        with source.open("rb") as handle:
+            catalogue = read_po(handle, locale=language.replace("-", "_"))
+        folder = target / language.replace("-", "_") / "LC_MESSAGES"
+        folder.mkdir(parents=True, exist_ok=True)
+        # Written beside and renamed, so workers starting together never read half a file.
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as out:
+            write_mo(out, catalogue)
+        os.replace(out.name, folder / "messages.mo")
+        compiled.append(language)
+    return compiled
+
+
+def _catalogue_folder(app: Flask) -> Path:
+    folder = Path(app.instance_path) / "translations"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+    except OSError:  # a read-only instance folder: compile somewhere private instead
+        return Path(tempfile.mkdtemp(prefix="signin-help-translations-"))
+
+
+def current_language() -> str:
+    return g.get("language") or current_site().default_language
+
+
+def _choose_language() -> ResponseReturnValue | None:
+    site = current_site()
+    g.language = request.environ.get(LANGUAGE_KEY, site.default_language)
+    if request.blueprint == "api" and "lang" in request.args:
+        # The API takes the language as a parameter too: /api/search?q=…&lang=de
+        asked = request.args["lang"]
+        if asked not in site.contents:
+            from webapp.views.api import BadParameter
+
+            raise BadParameter(f"'lang' must be one of: {', '.join(site.languages)}.")
+        g.language = asked
+    if (
+        request.endpoint == "pages.home"
+        and g.language == site.default_language
+        and "lang" not in request.args
+    ):
+        best = request.accept_languages.best_match(site.languages, site.default_language)
+        if best != site.default_language:
+            response = redirect(f"{request.environ.get(OUTER_ROOT_KEY, '')}/{best}/", 302)
+            response.vary.add("Accept-Language")
+            return response
+    return None
+
+
+def _mark_negotiated(response: Any) -> Any:
+    if request.endpoint == "pages.home" and "lang" not in request.args:
+        response.vary.add("Accept-Language")
+    return response
+
+
+def language_links() -> list[LanguageLink]:
+    """This page in every language, for the switcher and the ``hreflang`` links."""
+    site = current_site()
+    outer = request.environ.get(OUTER_ROOT_KEY, request.script_root)
+    base = request.host_url.rstrip("/") + outer
+    query = request.query_string.decode("latin-1")
+    links = []
+    for code in site.languages:
+        prefix = "" if code == site.default_language else f"/{code}"
+        url = base + prefix + request.path + (f"?{query}" if query else "")
+        switch_url = url
+        if code == site.default_language and request.endpoint == "pages.home":
+            switch_url = f"{base}/?lang={code}"  # the default home without the first-visit choice
+        current = code == current_language()
+        links.append(LanguageLink(code, language_name(code), url, switch_url, current))
+    return links
+
+
+def url_in_language(endpoint: str, **values: Any) -> str:
+    """An absolute URL in the request's language, also when it came as ``?lang=`` (the API)."""
+    url = url_for(endpoint, _external=True, **values)
+    site = current_site()
+    address_language = request.environ.get(LANGUAGE_KEY, site.default_language)
+    language = current_language()
+    if language == address_language:
+        return url
+    here = request.host_url.rstrip("/") + request.script_root
+    outer = request.host_url.rstrip("/") + request.environ.get(OUTER_ROOT_KEY, "")
+    prefix = "" if language == site.default_language else f"/{language}"
+    return outer + prefix + url[len(here) :]
+
+
+def init_app(app: Flask) -> None:
+    """Serve every content language under its prefix; compile the interface catalogues."""
+    site = app.extensions["content"]
+    translations = [code for code in site.languages if code != site.default_language]
+    app.wsgi_app = LanguagePrefix(app.wsgi_app, translations)  # type: ignore[method-assign]
+    target = _catalogue_folder(app)
+    compiled = compile_catalogues(Path(app.config["CONTENT_DIR"]), translations, target)
+    missing = sorted(set(translations) - set(compiled))
+    if missing:
+        log.warning("No interface catalogue (messages.po) for: %s", ", ".join(missing))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
+    app.config["BABEL_DEFAULT_LOCALE"] = site.default_language
+    Babel(app, locale_selector=current_language)
+    app.before_request(_choose_language)
+    app.after_request(_mark_negotiated)
+
+    @app.context_processor
+    def languages() -> dict[str, Any]:
+        return {"language": current_language(), "language_links": language_links}
