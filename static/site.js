@@ -13,6 +13,7 @@
       return navigator.clipboard.writeText(text);
     }
     return new Promise(function (resolve, reject) {
+      var focused = document.activeElement;
       var area = document.createElement("textarea");
       area.value = text;
       area.setAttribute("readonly", "");
@@ -22,6 +23,7 @@
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
       document.body.removeChild(area);
+      if (focused && focused.focus) { focused.focus(); }  // back on the button pressed
       if (copied) { resolve(); } else { reject(new Error("copy refused")); }
     });
   }
@@ -71,6 +73,9 @@
     var mail = document.querySelector("a[data-mailto]");
     var mailBase = mail ? mail.getAttribute("href").split("&body=")[0] : "";
     var sync = function () {
+      // Grow with the text, so that a phone doesn't get a scrolling box inside the page.
+      message.style.height = "auto";
+      message.style.height = (message.scrollHeight + message.offsetHeight - message.clientHeight) + "px";
       if (printed) { printed.textContent = message.value; }
       if (mail && mailBase.indexOf("?") !== -1) {
         // RFC 6068: line breaks in a mailto body are CRLF.

@@ -1,0 +1,73 @@
+"""Printing: a code page is one clean page (code, meaning, steps, what to send IT), and no
+page prints its navigation or search box."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .support import ARTIFACTS, PAGE_TYPES
+
+pytestmark = pytest.mark.browser
+
+HIDDEN_IN_PRINT = [
+    ".skip-link",
+    "header",
+    "nav[aria-label=Main]",
+    "form[role=search]",
+    "footer",
+    "button",
+    "textarea",
+]
+
+
+def pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+
+
+def test_print_hides_navigation_and_search(open_page, page_type):
+    path, _ = PAGE_TYPES[page_type]
+    page = open_page(path)
+    page.emulate_media(media="print")
+    for selector in HIDDEN_IN_PRINT:
+        for element in page.locator(selector).all():
+            assert element.is_hidden(), f"{selector} is printed on {path}"
+    assert page.locator("h1").is_visible()
+
+
+def test_a_code_page_prints_as_a_clean_one_pager(open_page, base_url, screenshot, scheme):
+    page = open_page("/codes/0xCAA20003", scheme=scheme)
+    page.emulate_media(media="print")
+    main = page.locator("main")
+    assert "0xCAA20003" in page.locator("h1").inner_text()
+    for heading in ("What happened", "What you can try", "When to contact IT", "Send this to IT"):
+        assert page.get_by_role("heading", name=heading).is_visible()
+    assert main.locator("ol.steps li").first.is_visible()
+    # The message is printed in full (a textarea would cut it off), with the time filled in.
+    printed = page.locator(".it-message-print")
+    assert printed.is_visible()
+    text = printed.inner_text()
+    assert f"Help page: {base_url}/codes/0xCAA20003" in text and "[date and time]" not in text
+    for hidden in (".jump", ".related", ".family-note", ".feedback"):
+        assert all(element.is_hidden() for element in page.locator(hidden).all()), hidden
+    # Black on white, whatever the screen's colour scheme.
+    colours = page.evaluate(
+        "[getComputedStyle(document.body).color, getComputedStyle(document.body).backgroundColor]"
+    )
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+    screenshot(page, f"code-print-{scheme}")
+
+
+def test_every_code_prints_on_one_page(open_page, base_url):
+    page = open_page("")
+    codes = [entry["code"] for entry in page.request.get("/api/codes").json()["codes"]]
+    assert len(codes) >= 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for code in codes:
+        page.goto(f"/codes/{code}")
+        for paper in ("A4", "Letter"):
+            pdf = page.pdf(format=paper, print_background=False)
+            if code == "0xCAA20003" and paper == "A4":
+                (ARTIFACTS / "code-page.pdf").write_bytes(pdf)
+            assert pdf_pages(pdf) == 1, f"/codes/{code} prints on {pdf_pages(pdf)} {paper} pages"
