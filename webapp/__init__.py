@@ -6,14 +6,25 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from webapp import assets, config, content, feedback, search, storage, views
+from webapp import (
+    assets,
+    caching,
+    config,
+    content,
+    feedback,
+    logs,
+    ratelimit,
+    search,
+    security,
+    storage,
+    views,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +42,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(config.from_environ())
     if test_config is not None:
         app.config.update(test_config)
-    if not app.config.get("SECRET_KEY"):
-        # Nothing is signed with it yet but forms; a fresh key per start-up is safe for that.
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
-        log.warning("SECRET_KEY is not set: using a random key for this process only.")
+    # Production readiness before anything else. The page cache first: its response hook
+    # must run after every other one (Flask runs them in reverse), and its WSGI layer must sit
+    # inside the others. Then logging and request ids, the secret key check (which refuses to
+    # start in production without a strong key) with cookies and headers, and rate limits.
+    caching.init_app(app)
+    logs.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
 
     content.init_app(app)
     search.init_app(app)

@@ -8,6 +8,8 @@ from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.logs import request_id
+
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
 
@@ -23,9 +25,14 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if wants_json():
         name = (error.name or "error").lower().replace(" ", "_")
-        response = jsonify(error=name, message=error.description, status=status)
+        response = jsonify(
+            error=name, message=error.description, status=status, request_id=request_id()
+        )
     else:
-        response = render_template("errors/error.html", error=error, status=status)
+        # request_id: the reference a 5xx page asks the person to give IT (see webapp.logs).
+        response = render_template(
+            "errors/error.html", error=error, status=status, request_id=request_id()
+        )
     # Keep only the Allow header of a 405; the error's own Content-Type is HTML.
     allow = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
     return response, status, allow

@@ -1,0 +1,287 @@
+"""Load benchmark: the site under Gunicorn against Flask's hello-world under the same settings.
+
+Run on demand (never in CI), from the project folder, with ``wrk`` installed
+(``apt-get install wrk``):
+
+    .venv/bin/python tests/benchmarks/bench_load.py [--duration 10] [--rounds 3]
+
+It starts both applications with ``gunicorn.conf.py`` on free loopback ports (127.0.0.1 only),
+then drives them with ``wrk`` in turns (hello, site, hello, site, ...) so both see the same
+machine, and reports each scenario's throughput as a ratio site / hello-world, the best round
+of each. Targets: a code page at 0.9 or more, a word search at 0.7 or more.
+
+Then it holds the site at 256 concurrent connections for 30 s on a mix of pages (no errors, no
+timeouts allowed) while sampling the workers' memory every second: the resident size at the
+end must be within 10% (and 16 MB) of the size after warm-up.
+
+Every request sends ``Accept-Encoding: gzip``, as browsers do. The site runs with
+``APP_ENV=production``, a strong key and ``LOG_FORMAT=json``; both servers write their access
+logs to a temporary file, so logging is part of the cost, equally.
+
+The exit status is 0 when every target is met, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PROJECT = HERE.parent.parent
+HOST = "127.0.0.1"  # never anything but this machine
+
+# name, address on the site, target ratio (None: reported only)
+SCENARIOS: list[tuple[str, str, float | None]] = [
+    ("Code page", "/codes/0xCAA20003", 0.9),
+    ("Search for a code (303)", "/search?q=0xcaa20003", None),
+    ("Word search", "/search?q=proxy", 0.7),
+    ("FAQ", "/faq", None),
+    ("API search", "/api/search?q=proxy", None),
+]
+STRESS_PATHS = ["/codes/0xCAA20003", "/search?q=proxy", "/faq", "/api/search?q=clock", "/"]
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    requests: int
+    errors: int  # connect/read/write/timeout errors and non-2xx/3xx answers
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_binary() -> str:
+    local = Path(sys.executable).with_name("gunicorn")
+    return str(local) if local.exists() else "gunicorn"
+
+
+@contextlib.contextmanager
+def serve(app: str, port: int, env: dict[str, str], log: Path, cwd: Path) -> Iterator[int]:
+    """Run ``gunicorn -c gunicorn.conf.py APP`` on 127.0.0.1:port; yield the master's pid."""
+    command = [gunicorn_binary(), "-c", str(PROJECT / "gunicorn.conf.py"), app]
+    environ = {**os.environ, **env, "BIND": f"{HOST}:{port}"}
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            command, cwd=cwd, env=environ, stdout=out, stderr=out, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"{app} exited with {process.returncode}; see {log}")
+            try:
+                with urllib.request.urlopen(f"http://{HOST}:{port}/", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{app} did not answer within 60 s; see {log}") from None
+                time.sleep(0.2)
+        yield process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wrk(url: str, connections: int, duration: int, threads: int = 1) -> WrkResult:
+    command = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "-H",
+        "Accept-Encoding: gzip",
+        url,
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+    requests = int(re.search(r"(\d+) requests in", output)[1])
+    errors = 0
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in match.groups())
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match[1])
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", output)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    return WrkResult(rps, requests, errors, float(p99[1]) * scale[p99[2]] if p99 else 0.0)
+
+
+def worker_pids(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    try:
+        return [int(pid) for pid in children.read_text().split()]
+    except OSError:
+        return []
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def workers_rss(master: int) -> float:
+    return sum(rss_mb(pid) for pid in worker_pids(master))
+
+
+def warm(base: str, paths: list[str]) -> None:
+    """Ask each address a few times, so every worker has rendered and cached it."""
+    for _ in range(20):
+        for path in paths:
+            with contextlib.suppress(OSError), urllib.request.urlopen(base + path, timeout=5):
+                pass
+
+
+def stress(base: str, master: int, duration: int, connections: int) -> tuple[bool, list[str]]:
+    """Many connections on a mix of pages, one wrk per path in parallel; memory sampled."""
+    warm(base, STRESS_PATHS)
+    samples: list[float] = []
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            samples.append(workers_rss(master))
+            stop.wait(1.0)
+
+    # Let memory settle under load before taking the reference size.
+    wrk(base + STRESS_PATHS[0], connections, 5)
+    start = workers_rss(master)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    per_path = max(1, connections // len(STRESS_PATHS))
+    results: dict[str, WrkResult] = {}
+
+    def run(path: str) -> None:
+        results[path] = wrk(base + path, per_path, duration)
+
+    threads = [threading.Thread(target=run, args=(path,)) for path in STRESS_PATHS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stop.set()
+    sampler.join()
+    end = workers_rss(master)
+    total = sum(r.requests for r in results.values())
+    errors = sum(r.errors for r in results.values())
+    peak = max(samples or [end])
+    growth = end - start
+    memory_ok = growth <= max(16.0, 0.10 * start) if start else False
+    lines = [
+        f"{per_path * len(STRESS_PATHS)} connections for {duration} s on "
+        f"{len(STRESS_PATHS)} addresses: {total} requests, "
+        f"{sum(r.requests_per_second for r in results.values()):.0f} requests/s, "
+        f"{errors} errors, worst p99 {max(r.p99_ms for r in results.values()):.1f} ms",
+        f"Workers' memory (RSS, all workers): {start:.1f} MB after warm-up, "
+        f"{peak:.1f} MB peak, {end:.1f} MB at the end ({growth:+.1f} MB)",
+    ]
+    return errors == 0 and memory_ok, lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each, alternating")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--stress-duration", type=int, default=30)
+    parser.add_argument("--stress-connections", type=int, default=256)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        tmp_path = Path(tmp)
+        env = {
+            "APP_ENV": "production",
+            "SECRET_KEY": secrets.token_hex(32),
+            "LOG_FORMAT": "json",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bench.sqlite3'}",
+        }
+        site_port, hello_port = free_port(), free_port()
+        site_log, hello_log = tmp_path / "site.log", tmp_path / "hello.log"
+        with (
+            serve("webapp:create_app()", site_port, env, site_log, PROJECT) as site_master,
+            serve("hello:app", hello_port, env, hello_log, HERE),
+        ):
+            site, hello = f"http://{HOST}:{site_port}", f"http://{HOST}:{hello_port}"
+            warm(site, [path for _, path, _ in SCENARIOS])
+            workers = len(worker_pids(site_master))
+            print(
+                f"Gunicorn: {workers} workers; wrk: {args.connections} connections, "
+                f"{args.duration} s per run, best of {args.rounds} alternating rounds\n"
+            )
+            hello_runs: list[WrkResult] = []
+            rows, ok = [], True
+            for name, path, target in SCENARIOS:
+                site_runs = []
+                for _ in range(args.rounds):
+                    hello_runs.append(wrk(hello + "/", args.connections, args.duration))
+                    site_runs.append(wrk(site + path, args.connections, args.duration))
+                best_site = max(site_runs, key=lambda r: r.requests_per_second)
+                best_hello = max(hello_runs[-args.rounds :], key=lambda r: r.requests_per_second)
+                ratio = best_site.requests_per_second / best_hello.requests_per_second
+                errors = sum(r.errors for r in site_runs)
+                met = (target is None or ratio >= target) and errors == 0
+                ok &= met
+                rows.append(
+                    f"| {name} | `{path}` | {best_site.requests_per_second:,.0f} | "
+                    f"{best_hello.requests_per_second:,.0f} | {ratio:.2f} | "
+                    f"{'≥ ' + format(target, '.1f') if target else '-'} | "
+                    f"{best_site.p99_ms:.1f} | {errors} | {'yes' if met else 'NO'} |"
+                )
+                print(rows[-1], flush=True)
+            spread = statistics.pstdev(r.requests_per_second for r in hello_runs)
+            mean = statistics.mean(r.requests_per_second for r in hello_runs)
+            print(f"\nhello-world over all its runs: {mean:,.0f} requests/s ± {spread:,.0f}\n")
+            print(
+                "| Scenario | Address | Site req/s | Hello req/s | Ratio | Target | "
+                "Site p99 ms | Errors | Met |"
+            )
+            print("| --- | --- | ---: | ---: | ---: | --- | ---: | ---: | --- |")
+            print("\n".join(rows))
+            stress_ok, lines = stress(
+                site, site_master, args.stress_duration, args.stress_connections
+            )
+            print()
+            print("\n".join(lines))
+            ok &= stress_ok
+        print("\nAll targets met." if ok else "\nSome targets were NOT met.")
+        return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

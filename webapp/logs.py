@@ -1,0 +1,221 @@
+"""Logs IT can search: a request id on every request and log line, JSON lines when asked.
+
+- **Request ids.** Every request gets an id: the ``X-Request-ID`` header it came with, when that
+  looks like an id (1 to 128 letters, digits and ``-._:``; a proxy such as nginx can set it with
+  ``proxy_set_header X-Request-ID $request_id``), or a new random one. It is sent back in the
+  ``X-Request-ID`` response header, shown on the error page of a 5xx ("tell IT the reference
+  …"), and is in every log line written while the request is handled, and in the access log.
+- **Every 5xx is logged**, at ``ERROR``, with its request id, method and path, whatever produced
+  it (an unexpected exception is also logged with its traceback by
+  :mod:`webapp.views.errors`). Tracebacks go to the log, never to the person.
+- **Format.** ``LOG_FORMAT=text`` (the default) writes readable lines; ``LOG_FORMAT=json`` writes
+  one JSON object per line (``time``, ``level``, ``logger``, ``message``, ``request_id`` and the
+  event's own fields), for log collectors. ``LOG_LEVEL`` sets the level (``info`` by default).
+- **Under Gunicorn**, ``gunicorn.conf.py`` uses :class:`GunicornLogger`, so Gunicorn's own error
+  log and its access log follow the same format; a JSON access line has ``method``, ``path``,
+  ``query``, ``status``, ``bytes``, ``duration_ms``, ``remote_addr``, ``user_agent`` and
+  ``request_id``.
+
+Application logs go to standard error, access logs to standard output (Gunicorn's ``-``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import secrets
+import sys
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, has_request_context, request
+from flask.wrappers import Response
+
+REQUEST_ID_HEADER = "X-Request-ID"
+ENVIRON_KEY = "webapp.request_id"
+FORMATS = ("text", "json")
+TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+log = logging.getLogger("webapp.requests")
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(8)
+
+
+def request_id() -> str | None:
+    """The id of the request being handled, or None outside a request."""
+    if not has_request_context():
+        return None
+    return request.environ.get(ENVIRON_KEY)
+
+
+StartResponse = Callable[..., Any]
+
+
+class RequestId:
+    """WSGI middleware: give each request an id (``environ["webapp.request_id"]``) and send it
+    back in the ``X-Request-ID`` response header."""
+
+    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        given = environ.get("HTTP_X_REQUEST_ID", "")
+        rid = given if _SANE_REQUEST_ID.fullmatch(given) else new_request_id()
+        environ[ENVIRON_KEY] = rid
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info=None):
+            headers.append((REQUEST_ID_HEADER, rid))
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, start)
+
+
+class RequestIdFilter(logging.Filter):
+    """Give every record a ``request_id``: its own, the current request's, or ``-``."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id() or "-"
+        return True
+
+
+# Attributes every LogRecord has; anything else on a record came from ``extra=``.
+_STANDARD_ATTRIBUTES = frozenset(
+    logging.LogRecord("", 0, "", 0, "", (), None).__dict__.keys()
+    | {"message", "asctime", "taskName"}
+)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, request_id,
+    the record's extra fields, and the exception's traceback if there is one."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        seconds = time.gmtime(record.created)
+        data: dict[str, Any] = {
+            "time": time.strftime("%Y-%m-%dT%H:%M:%S", seconds) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in record.__dict__.items():
+            if key not in _STANDARD_ATTRIBUTES and not key.startswith("_"):
+                data[key] = value
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        if record.stack_info:
+            data["stack"] = self.formatStack(record.stack_info)
+        # ASCII only: a stray surrogate in a logged query can never break the log stream.
+        return json.dumps(data, ensure_ascii=True, default=str)
+
+
+def make_formatter(log_format: str) -> logging.Formatter:
+    if log_format == "json":
+        return JsonFormatter()
+    return logging.Formatter(TEXT_FORMAT)
+
+
+def _read_settings(app: Flask) -> tuple[str, int]:
+    from webapp.config import SettingError
+
+    log_format = str(app.config.get("LOG_FORMAT") or "text").strip().lower()
+    if log_format not in FORMATS:
+        raise SettingError(f"LOG_FORMAT must be text or json, not {log_format!r}.")
+    level_name = str(app.config.get("LOG_LEVEL") or "info").strip().upper()
+    level = logging.getLevelName(level_name)
+    if not isinstance(level, int):
+        raise SettingError(f"LOG_LEVEL must be debug, info, warning or error, not {level_name!r}.")
+    app.config["LOG_FORMAT"], app.config["LOG_LEVEL"] = log_format, level_name.lower()
+    return log_format, level
+
+
+def configure_logging(log_format: str, level: int) -> None:
+    """Send this process's log records (the application's and its libraries') to standard
+    error in ``log_format``. Safe to call again: it replaces its own handler."""
+    from flask.logging import default_handler
+
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "webapp_handler", False):
+            root.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.webapp_handler = True  # type: ignore[attr-defined]
+    handler.setFormatter(make_formatter(log_format))
+    handler.addFilter(RequestIdFilter())
+    root.addHandler(handler)
+    root.setLevel(level)
+    # Flask would otherwise add its own handler to the app's logger, and print records twice.
+    logging.getLogger("webapp").removeHandler(default_handler)
+
+
+def _log_server_errors(response: Response) -> Response:
+    if response.status_code >= 500:
+        log.error(
+            "%s %s answered %d",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={"method": request.method, "path": request.path, "status": response.status_code},
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    log_format, level = _read_settings(app)
+    configure_logging(log_format, level)
+    app.after_request(_log_server_errors)
+    app.wsgi_app = RequestId(app.wsgi_app)  # type: ignore[method-assign]
+
+
+# --- Gunicorn ---------------------------------------------------------------------------------
+
+try:
+    from gunicorn import glogging
+except ImportError:  # pragma: no cover - Gunicorn is a dependency, but not needed to import this
+    glogging = None  # type: ignore[assignment]
+
+
+if glogging is not None:
+
+    class GunicornLogger(glogging.Logger):
+        """Gunicorn's logger, writing its error and access logs in ``LOG_FORMAT`` (read from the
+        environment, like the application's) with the request id on each access line."""
+
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            self.json = os.environ.get("LOG_FORMAT", "text").strip().lower() == "json"
+            if self.json:
+                for handler in [*self.error_log.handlers, *self.access_log.handlers]:
+                    handler.setFormatter(JsonFormatter())
+
+        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+            if not getattr(self, "json", False):
+                super().access(resp, req, environ, request_time)
+                return
+            if not self.cfg.accesslog and not self.cfg.logconfig and not self.cfg.syslog:
+                return
+            status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
+            method = environ.get("REQUEST_METHOD", "-")
+            path = environ.get("PATH_INFO", "")
+            fields = {
+                "method": method,
+                "path": path,
+                "query": environ.get("QUERY_STRING", ""),
+                "status": int(status),
+                "bytes": getattr(resp, "sent", None),
+                "duration_ms": round(request_time.total_seconds() * 1000, 3),
+                "remote_addr": environ.get("REMOTE_ADDR", "-"),
+                "user_agent": environ.get("HTTP_USER_AGENT", ""),
+                "request_id": environ.get(ENVIRON_KEY, "-"),
+            }
+            try:
+                self.access_log.info("%s %s %s", method, path, status, extra=fields)
+            except Exception:  # never let a log line break a response
+                self.error(f"Could not write an access log line for {method} {path}")

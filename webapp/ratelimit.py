@@ -1,0 +1,77 @@
+"""Rate limiting of form posts, per client, with Flask-Limiter.
+
+Every ``POST`` to the site (the feedback form, and any form added later, without touching its
+view; any other method that is not a read, too) counts against ``POST_RATE_LIMIT`` for the
+client's address, shared across all forms: by default 30 a minute and 300 an hour, far more
+than a person answering "Did this solve your problem?" on a few pages, and far fewer than a
+script filling the database. Pages, searches and the API (``GET``) are not limited here: they
+are served from memory or computed in well under a millisecond.
+
+Over the limit, the request is answered ``429 Too Many Requests`` with ``Retry-After``, as the
+site's error page (or JSON under ``/api/``) by :mod:`webapp.views.errors`.
+
+The counts live in memory by default, per Gunicorn worker, so the effective limit is the
+setting times the number of workers. Several servers share one count with
+``RATELIMIT_STORAGE_URI`` (``redis://host:6379``; install the ``redis`` extra). If that store is
+down, posts are let through and the failure is logged: an outage of the limiter must not become
+an outage of the feedback form.
+
+The client's address is the connection's, or with ``PROXY_COUNT`` the one the trusted proxies
+forwarded (see :mod:`webapp.security`). Behind a company NAT many people share one address:
+raise the limit if that is how the site is reached.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_limiter import ApplicationLimit, Limiter
+from flask_limiter.util import get_remote_address
+from limits import parse_many
+
+from webapp.config import SettingError
+
+EXTENSION_KEY = "ratelimit"
+TOO_MANY_POSTS = (
+    "You have sent forms from this address too often in a short time. Please wait a little, "
+    "then try again."
+)
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_read() -> bool:
+    return request.method in SAFE_METHODS
+
+
+def init_app(app: Flask) -> Limiter:
+    limits = str(app.config.get("POST_RATE_LIMIT") or "").strip()
+    if limits:
+        try:
+            parse_many(limits)
+        except ValueError as error:
+            raise SettingError(
+                f"POST_RATE_LIMIT must be like '30 per minute; 300 per hour', not {limits!r}."
+            ) from error
+    storage_uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    limiter = Limiter(
+        get_remote_address,
+        # One budget per client for every form post on the site, whatever the route.
+        application_limits=[
+            ApplicationLimit(limits, scope="form-posts", error_message=TOO_MANY_POSTS)
+        ]
+        if limits
+        else [],
+        storage_uri=storage_uri,
+        key_prefix="signin-help",
+        swallow_errors=True,
+        retry_after="delta-seconds",
+    )
+    # Reads are never limited; said as a request filter, the limiter skips them before doing
+    # any work (an exempt_when on the limit would still resolve every limit on every request).
+    limiter.request_filter(_is_read)
+    limiter.init_app(app)
+    app.extensions[EXTENSION_KEY] = limiter
+    return limiter

@@ -1,0 +1,236 @@
+"""Secure by default: the secret key, cookies, proxies, request size and security headers.
+
+``init_app`` is called first thing by the application factory. What it does:
+
+- **Secret key.** ``APP_ENV=production`` refuses to start without a strong ``SECRET_KEY`` (at
+  least 32 characters, not a known placeholder, not one character repeated). In development a
+  random key is made for the process, with a warning.
+- **Cookies** (the session, which holds Flask-WTF's CSRF token): ``HttpOnly``, ``SameSite=Lax``,
+  and ``Secure`` when the site is served over HTTPS (``HTTPS=1``).
+- **Proxies.** ``PROXY_COUNT=n`` trusts ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from that
+  many reverse proxies (Werkzeug's ``ProxyFix``); 0, the default, trusts none, so a client cannot
+  pick its own address for the rate limiter or the logs. ``TRUSTED_HOSTS`` (comma-separated)
+  refuses requests for any other ``Host`` (Flask checks it).
+- **Request size.** A body larger than ``MAX_CONTENT_LENGTH`` is refused with 413 before it is
+  read.
+- **Headers on every response**, added by a small WSGI middleware so that nothing the
+  application answers (pages, JSON, redirects, errors, static files, answers served from the
+  page cache) can go out without them: a strict Content-Security-Policy, ``X-Frame-Options``,
+  ``X-Content-Type-Options``, ``Referrer-Policy``, ``Permissions-Policy``, the cross-origin
+  policies, and HSTS when ``HTTPS=1``.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from webapp.config import SettingError, flag, whole_number
+
+log = logging.getLogger(__name__)
+
+ENVIRONMENTS = ("development", "production")
+MIN_SECRET_KEY_LENGTH = 32
+
+# Values copied from tutorials and templates, compared case-insensitively.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "secret",
+        "secret-key",
+        "secret_key",
+        "secretkey",
+        "your-secret-key",
+        "your_secret_key",
+        "my-secret-key",
+        "change-me",
+        "changeme",
+        "change_me",
+        "changethis",
+        "please-change-me",
+        "dev",
+        "development",
+        "default",
+        "test",
+        "testing",
+        "password",
+        "flask",
+        "replace-me",
+        "replace-with-a-long-random-string",
+        "test-secret-key-not-for-production-0123456789",
+    }
+)
+
+# Every directive is listed, and only 'self' (or nothing) is allowed: no inline script or style,
+# no eval, no plugins, no framing, forms post only here. img-src also allows data: URLs (small
+# icons in CSS); that is passive content and never script.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "manifest-src 'self'",
+        "form-action 'self'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    )
+)
+
+# Powerful features the site never uses, switched off for it and anything it might embed. Only
+# feature names that browsers know: an unknown one prints an error in the browser's console.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
+HSTS_MAX_AGE = 365 * 24 * 60 * 60  # one year: Mozilla's recommendation is at least six months
+
+
+class ConfigError(RuntimeError):
+    """The settings are unsafe for where the application runs; it refuses to start."""
+
+
+def security_headers(https: bool) -> list[tuple[str, str]]:
+    """The headers every response carries."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        # Not "no-referrer": Flask-WTF checks on HTTPS that a form was posted from this site
+        # by its Referer, which this policy still sends for same-origin requests. Other sites
+        # get only the origin, never a search query from the address.
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Cross-Origin-Resource-Policy", "same-origin"),
+    ]
+    if https:
+        headers.append(("Strict-Transport-Security", f"max-age={HSTS_MAX_AGE}"))
+    return headers
+
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class SecurityHeaders:
+    """WSGI middleware adding :func:`security_headers` to every response, unless the response
+    already set that header itself."""
+
+    def __init__(self, app: WSGIApp, headers: list[tuple[str, str]]) -> None:
+        self.app = app
+        self.headers = headers
+        self.names = frozenset(name.lower() for name, _ in headers)
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, response_headers: list[tuple[str, str]], exc_info=None):
+            present = {name.lower() for name, _ in response_headers} & self.names
+            if present:
+                response_headers.extend(h for h in self.headers if h[0].lower() not in present)
+            else:
+                response_headers.extend(self.headers)
+            return start_response(status, response_headers, exc_info)
+
+        return self.app(environ, start)
+
+
+def check_secret_key(app: Flask) -> None:
+    """Refuse a missing or weak ``SECRET_KEY`` in production; make one up in development."""
+    key = app.config.get("SECRET_KEY")
+    production = app.config["APP_ENV"] == "production"
+    if not key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production it must be a long random value shared by "
+                "every server, for example the output of: "
+                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
+            )
+        # Only CSRF tokens are signed with it; a fresh key per start-up is enough for that.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        log.warning(
+            "SECRET_KEY is not set: using a random key for this process only "
+            "(fine for development; set APP_ENV=production and SECRET_KEY on a server)."
+        )
+        return
+    problem = secret_key_problem(key)
+    if problem and production:
+        raise ConfigError(
+            f"SECRET_KEY is too weak for production: {problem}. Use a long random value, for "
+            "example the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    if problem:
+        log.warning("SECRET_KEY would be refused in production: %s.", problem)
+
+
+def secret_key_problem(key: str | bytes) -> str | None:
+    """Why ``key`` is unfit to sign anything, or None."""
+    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+    if text.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        return "it is a well-known placeholder"
+    if len(text) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(text)} characters, fewer than {MIN_SECRET_KEY_LENGTH}"
+    if len(set(text)) < 8:
+        return "it repeats too few different characters"
+    return None
+
+
+def _read_settings(app: Flask) -> None:
+    """Turn the settings this module uses into Python values, refusing any it cannot use."""
+    config = app.config
+    env = str(config.get("APP_ENV") or "development").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise SettingError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
+    config["APP_ENV"] = env
+    config["HTTPS"] = flag("HTTPS", config.get("HTTPS", False))
+    config["PROXY_COUNT"] = whole_number("PROXY_COUNT", config.get("PROXY_COUNT", 0))
+    if config.get("MAX_CONTENT_LENGTH") is not None:
+        config["MAX_CONTENT_LENGTH"] = whole_number(
+            "MAX_CONTENT_LENGTH", config["MAX_CONTENT_LENGTH"], minimum=1
+        )
+    hosts = config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
+
+
+def _refuse_large_bodies() -> None:
+    """413 for a declared body over the limit, before anything reads it. (A body sent without
+    a length is cut at the limit by Werkzeug when read, with the same 413.)"""
+    limit = request.max_content_length
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
+def init_app(app: Flask) -> None:
+    _read_settings(app)
+    check_secret_key(app)
+    https = app.config["HTTPS"]
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+    )
+    if https:
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    if app.config["APP_ENV"] == "production" and not https:
+        log.warning("APP_ENV=production without HTTPS=1: cookies are not marked Secure, no HSTS.")
+    app.before_request(_refuse_large_bodies)
+
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.wsgi_app = SecurityHeaders(app.wsgi_app, security_headers(https))  # type: ignore[method-assign]
