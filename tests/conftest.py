@@ -175,3 +175,37 @@ def shipped_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 @pytest.fixture
 def shipped_client(shipped_app: Flask) -> FlaskClient:
     return shipped_app.test_client()
+
+
+# --- Databases: the storage tests run on SQLite and on PostgreSQL ----------------------------
+
+
+def postgres_url() -> str:
+    """``TEST_DATABASE_URL`` (``bash .ci/run`` starts a server and sets it). Without it the
+    PostgreSQL tests are skipped, except in CI (``CI=true``), where they fail."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url:
+        return url
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail("TEST_DATABASE_URL is not set: CI must run the PostgreSQL tests (.ci/run).")
+    pytest.skip("TEST_DATABASE_URL is not set; `bash .ci/run` starts PostgreSQL for these tests")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each kind: a SQLite file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'signin-help.sqlite3'}"
+        return
+    server = resolve_database_url(postgres_url(), tmp_path)
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(server, poolclass=sa.NullPool)
+    with admin.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    try:
+        url = server.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()

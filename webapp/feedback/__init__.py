@@ -1,0 +1,17 @@
+"""What the IT team learns from the site: feedback on answers, searches that found nothing,
+and ``flask --app webapp report`` to read both."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from webapp.feedback import report, views
+from webapp.feedback.misses import note_search, note_unknown_code
+
+__all__ = ["init_app", "note_search", "note_unknown_code"]
+
+
+def init_app(app: Flask) -> None:
+    """Add the ``/feedback`` routes and the ``report`` command (needs :mod:`webapp.storage`)."""
+    app.register_blueprint(views.bp)
+    app.cli.add_command(report.report_command)

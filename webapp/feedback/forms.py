@@ -1,0 +1,80 @@
+"""The feedback form: "Did this solve your problem?" and, after No, what went wrong."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, ValidationError
+
+from webapp.content import current_content
+from webapp.feedback.targets import Target
+from webapp.storage import MAX_TEXT_LENGTH
+
+ANSWER, DETAILS = "answer", "details"  # the Yes/No buttons on a page; the form with text
+
+# Control characters cannot be typed into a text box; they only come from scripts, and
+# PostgreSQL refuses NUL outright. Tabs and new lines are kept.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str | None) -> str:
+    """Text as typed, with browsers' CRLF line ends as LF (a textarea's maxlength counts a line
+    end as one character) and no control characters, trimmed."""
+    if not value:
+        return ""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+class MaxChars:
+    """At most ``limit`` characters, with a message that says how many there are."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        length = len(field.data or "")
+        if length > self.limit:
+            raise ValidationError(
+                f"Please shorten this to {self.limit} characters or fewer; it has {length}."
+            )
+
+
+class FeedbackForm(FlaskForm):
+    about = HiddenField(validators=[InputRequired()])
+    step = HiddenField(default=ANSWER, validators=[AnyOf([ANSWER, DETAILS])])
+    helpful = RadioField(
+        "Did this solve your problem?",
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validate_choice=False,  # AnyOf below says it in words people understand
+        validators=[
+            InputRequired(message="Please choose Yes or No."),
+            AnyOf(["yes", "no"], message="Please choose Yes or No."),
+        ],
+    )
+    comment = TextAreaField(
+        "What went wrong? (optional)",
+        filters=[clean_text],
+        validators=[MaxChars(MAX_TEXT_LENGTH)],
+    )
+    tried = TextAreaField(
+        "What did you try? (optional)",
+        filters=[clean_text],
+        validators=[MaxChars(MAX_TEXT_LENGTH)],
+    )
+
+    @property
+    def target(self) -> Target | None:
+        """What the form is about, when it names something the site serves."""
+        target = Target.parse(self.about.data)
+        if target is None or not target.exists(current_content()):
+            return None
+        return target
+
+    def validate_about(self, field: Field) -> None:
+        if self.target is None:
+            raise ValidationError(
+                "We could not tell which page this was about; please go back to it and "
+                "answer there."
+            )

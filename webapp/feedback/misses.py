@@ -1,0 +1,54 @@
+"""Searches that found nothing: noted during the request, stored after the page is sent.
+
+A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
+exact code and no result, or a well-formed code the table lacks, whether searched for or opened
+at ``/codes/<code>``. Codes are counted per code; other queries by their normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import Response, after_this_request
+
+from webapp.search import SearchResponse
+from webapp.storage import CODE, MAX_TERM_LENGTH, QUERY, current_storage
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def normalise_query(query: str) -> str:
+    """One spelling per query: compatibility forms folded, e-mail addresses removed (they are
+    personal data, typed by mistake), white space collapsed, case folded, length bounded."""
+    text = unicodedata.normalize("NFKC", query)
+    text = _EMAIL.sub("[email]", text)
+    text = " ".join(text.split()).casefold()
+    return "".join(c for c in text if unicodedata.category(c) != "Cc")[:MAX_TERM_LENGTH]
+
+
+def note_search(response: SearchResponse) -> None:
+    """Count ``response`` as a miss when it found no code in the table and no result."""
+    if response.entry is not None:
+        return
+    if response.code is not None:
+        _record_after_response(CODE, response.code)
+    elif not response.hits:
+        _record_after_response(QUERY, normalise_query(response.query))
+
+
+def note_unknown_code(code: str) -> None:
+    """Count a page view of a well-formed code the table lacks."""
+    _record_after_response(CODE, code)
+
+
+def _record_after_response(kind: str, term: str) -> None:
+    if not term:
+        return
+    storage = current_storage()
+
+    @after_this_request
+    def record_when_sent(response: Response) -> Response:
+        # Runs once the body has gone to the client: the person never waits for the database.
+        response.call_on_close(lambda: storage.record_miss(kind, term))
+        return response

@@ -1,0 +1,242 @@
+"""``flask --app webapp report``: where the site failed people, for the IT team.
+
+Three lists over a period (``--since 30d``): the codes people looked for that the table lacks,
+the searches that found nothing, and the answers most often marked "did not solve my problem",
+with what people wrote. ``--format csv`` gives one CSV for a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import textwrap
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import IO, Any
+
+import click
+from flask.cli import with_appcontext
+
+from webapp.content import current_content
+from webapp.feedback.targets import Target
+from webapp.storage import Miss, Report, StorageError, Unhelpful, current_storage
+
+_PERIOD = re.compile(r"\s*(\d{1,6})\s*([hdw])\s*", re.IGNORECASE)
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+# Control characters (ANSI escapes among them) must not reach a terminal or a spreadsheet.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+CSV_COLUMNS = (
+    "list",
+    "item",
+    "title",
+    "count",
+    "yes",
+    "first_seen",
+    "last_seen",
+    "comment",
+    "tried",
+)
+
+
+class Period(click.ParamType):
+    """A length of time back from now: a whole number and h, d or w (``24h``, ``30d``,
+    ``2w``)."""
+
+    name = "period"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None):
+        if isinstance(value, timedelta):
+            return value
+        match = _PERIOD.fullmatch(str(value))
+        if not match:
+            self.fail(
+                f"{value!r} is not a period: use a whole number and h, d or w, "
+                "like 24h, 30d or 2w.",
+                param,
+                ctx,
+            )
+        number, unit = int(match[1]), match[2].lower()
+        if number == 0:
+            self.fail("the period must be longer than 0.", param, ctx)
+        try:
+            period = timedelta(**{_UNITS[unit]: number})
+            datetime.now(UTC) - period
+        except OverflowError:
+            self.fail(f"{value!r} reaches back before the year 1.", param, ctx)
+        return period
+
+
+@click.command("report")
+@click.option(
+    "--since",
+    "period",
+    type=Period(),
+    default="30d",
+    show_default=True,
+    help="How far back to look: a number and h, d or w (hours, days, weeks), like 7d.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "csv"]),
+    default="text",
+    show_default=True,
+    help="A table to read, or CSV for a spreadsheet.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Most rows per list.",
+)
+@with_appcontext
+def report_command(period: timedelta, output_format: str, limit: int) -> None:
+    """Report searches that found nothing and answers marked unhelpful."""
+    since = datetime.now(UTC) - period
+    try:
+        report = current_storage().report(since, limit=limit)
+    except StorageError as exc:
+        raise click.ClickException(str(exc)) from None
+    out = click.get_text_stream("stdout")
+    if output_format == "csv":
+        write_csv(report, out)
+    else:
+        out.write(render_text(report))
+
+
+# --- Text ------------------------------------------------------------------------------------
+
+
+def _when(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+
+
+def _describe_period(report: Report) -> str:
+    hours = round((report.until - report.since).total_seconds() / 3600)
+    if hours % 24:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    days = hours // 24
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+def _printable(text: str) -> str:
+    return _CONTROL.sub(" ", text)
+
+
+def _one_line(text: str, width: int) -> str:
+    return textwrap.shorten(" ".join(_printable(text).split()), width, placeholder="…")
+
+
+def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
+    rows = [f"  {'Count':>7}  {label:<{width}}  {'First seen':<16}  {'Last seen':<16}"]
+    for miss in misses:
+        rows.append(
+            f"  {miss.count:>7}  {_one_line(miss.term, width):<{width}}  "
+            f"{_when(miss.first_seen):<16}  {_when(miss.last_seen):<16}"
+        )
+    return rows if len(rows) > 1 else ["  None."]
+
+
+def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:
+    content = current_content()
+    lines: list[str] = []
+    for answer in answers:
+        target = Target(answer.kind, answer.target, answer.section)
+        lines.append(
+            f"  {answer.no:>4} no, {answer.yes:>4} yes  {target.path}  "
+            f"{_one_line(target.title(content), 60)}"
+        )
+        for written in answer.comments:
+            parts = []
+            if written.comment:
+                parts.append(f"“{written.comment}”")
+            if written.tried:
+                parts.append(f"Tried: “{written.tried}”")
+            text = _printable(" ".join(parts))
+            wrapped = textwrap.wrap(
+                f"{_when(written.created_at)}  {text}",
+                width=96,
+                initial_indent="      - ",
+                subsequent_indent=" " * 8,
+            )
+            lines.extend(wrapped)
+    return lines or ["  None."]
+
+
+def render_text(report: Report) -> str:
+    lines = [
+        f"Feedback and searches that found nothing, {_when(report.since)} to "
+        f"{_when(report.until)} UTC (the last {_describe_period(report)}).",
+        "",
+        f"Codes people looked for that are not in the table ({len(report.unknown_codes)}):",
+        *_miss_table(report.unknown_codes, "Code", 10),
+        "",
+        f"Searches that found nothing ({len(report.queries)}):",
+        *_miss_table(report.queries, "Query", 40),
+        "",
+        f"Answers most often marked unhelpful, with comments ({len(report.unhelpful)}):",
+        *_unhelpful_block(report.unhelpful),
+    ]
+    if report.dropped:
+        lines += [
+            "",
+            f"{report.dropped} more searches found nothing but were not kept: a day's limit of "
+            "new search terms (MISSES_PER_DAY) was reached.",
+        ]
+    lines.append(
+        "Misses are counted per UTC day, so the first day of the period may include searches "
+        "from a little before it."
+    )
+    return "\n".join(lines) + "\n"
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _cell(value: object) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="seconds")
+    text = _printable(str(value)) if not isinstance(value, int) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_rows(report: Report) -> Iterable[tuple[object, ...]]:
+    content = current_content()
+    for code in report.unknown_codes:
+        yield ("unknown code", code.term, "", code.count, "", code.first_seen, code.last_seen)
+    for query in report.queries:
+        yield ("no result", query.term, "", query.count, "", query.first_seen, query.last_seen)
+    for answer in report.unhelpful:
+        target = Target(answer.kind, answer.target, answer.section)
+        title = target.title(content)
+        yield ("unhelpful", target.path, title, answer.no, answer.yes)
+        for written in answer.comments:
+            yield (
+                "comment",
+                target.path,
+                title,
+                "",
+                "",
+                written.created_at,
+                written.created_at,
+                written.comment,
+                written.tried,
+            )
+    if report.dropped:
+        yield ("not kept", "(daily limit reached)", "", report.dropped)
+
+
+def write_csv(report: Report, out: IO[str] | None = None) -> None:
+    writer = csv.writer(out or sys.stdout, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in csv_rows(report):
+        cells = [_cell(value) for value in row]
+        writer.writerow(cells + [""] * (len(CSV_COLUMNS) - len(cells)))

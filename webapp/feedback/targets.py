@@ -1,0 +1,82 @@
+"""What a piece of feedback is about: a code page, or one answer (section) of a page.
+
+A form names its target in one hidden field, ``about``: ``code:0xCAA20003`` or
+``page:faq#why-cant-i-sign-in``. It is checked against the content, so the database only ever
+holds codes and pages the site serves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+
+from webapp.content.model import NO_CODE, Content
+from webapp.search.codes import normalise_code
+
+CODE, PAGE = "code", "page"
+MAX_ABOUT_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    kind: str  # CODE or PAGE
+    key: str  # canonical code, or page slug
+    section: str = ""  # heading anchor of a page's answer
+
+    @classmethod
+    def parse(cls, about: str | None) -> Target | None:
+        """The target named by ``about``, if well-formed (see :meth:`exists` for the rest)."""
+        if not about or len(about) > MAX_ABOUT_LENGTH:
+            return None
+        kind, _, rest = about.partition(":")
+        if kind == CODE and rest and (rest == NO_CODE or normalise_code(rest) == rest):
+            return cls(CODE, rest)
+        if kind == PAGE:
+            slug, _, section = rest.partition("#")
+            if slug and section:
+                return cls(PAGE, slug, section)
+        return None
+
+    @property
+    def about(self) -> str:
+        return f"{self.kind}:{self.key}" + (f"#{self.section}" if self.section else "")
+
+    @property
+    def block_id(self) -> str:
+        """The id of the feedback block on the page, where the thank-you is shown."""
+        return f"feedback-{self.section}" if self.section else "feedback"
+
+    @property
+    def path(self) -> str:
+        """The address people know it by, for the report: ``/codes/0x…`` or ``/faq#why``."""
+        if self.kind == CODE:
+            return f"/codes/{self.key}"
+        return f"/{self.key}#{self.section}"
+
+    def exists(self, content: Content) -> bool:
+        """Whether the site serves this: any well-formed code (its page exists even when the
+        table lacks it), or a page section with that anchor."""
+        if self.kind == CODE:
+            return True
+        page = content.page_by_slug.get(self.key)
+        return page is not None and self.section in page.anchors
+
+    def title(self, content: Content) -> str:
+        """A human name for the target: the code's title or the section's heading."""
+        if self.kind == CODE:
+            entry = content.code_by_id.get(self.key)
+            return entry.title if entry else "(not in the code table)"
+        page = content.page_by_slug.get(self.key)
+        if page is None:
+            return "(page removed)"
+        for section in page.sections:
+            if section.anchor == self.section:
+                return f"{page.title}: {section.heading}"
+        return f"{page.title}: (answer removed)"
+
+    def url(self) -> str:
+        """The page, scrolled to the feedback block (needs a request or app context)."""
+        if self.kind == CODE:
+            return url_for("codes.code", typed=self.key, _anchor=self.block_id)
+        return url_for("pages.page", slug=self.key, _anchor=self.block_id)

@@ -1,0 +1,114 @@
+"""``/feedback``: answers to "Did this solve your problem?", stored, then back to the page.
+
+Works without JavaScript, in two steps. The Yes/No buttons on a page post here; the answer is
+stored at once. After Yes the person goes back to the page (303, so reloading it sends nothing
+again) and sees a thank-you there. After No they get a page where they may say what went wrong
+and what they tried; sending it completes the same stored answer (its id is kept in their signed
+session cookie, nothing else is).
+
+A form that fails validation comes back with 400 and everything the person typed; when the
+database is down it comes back with 503 and "could not save, please try again".
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
+
+from webapp.content import current_content
+from webapp.feedback.forms import ANSWER, DETAILS, FeedbackForm
+from webapp.feedback.targets import Target
+from webapp.storage import StorageError, current_storage
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+log = logging.getLogger(__name__)
+
+OPEN_KEY = "feedback_open"  # session: about -> id of a "No" waiting for its details
+MAX_OPEN = 5
+THANKS = "Thank you for your answer: it helps us improve this help."
+
+
+@bp.post("")
+def submit() -> ResponseReturnValue:
+    form = FeedbackForm()
+    if not form.validate():
+        return _form_page(form, 400)
+    target = form.target
+    assert target is not None  # validated
+    helpful = form.helpful.data == "yes"
+    comment, tried = form.comment.data or "", form.tried.data or ""
+    storage = current_storage()
+    try:
+        open_id = _open_answers().get(target.about) if form.step.data == DETAILS else None
+        if open_id is None or not storage.add_feedback_details(open_id, helpful, comment, tried):
+            open_id = storage.add_feedback(
+                target.kind, target.key, target.section, helpful, comment, tried
+            )
+    except StorageError:
+        log.exception("Feedback on %s not saved", target.about)
+        return _form_page(form, 503, could_not_save=True)
+
+    if form.step.data == ANSWER and not helpful and not (comment or tried):
+        _remember_open(target, open_id)
+        return redirect(_details_url(target), 303)
+    _forget_open(target)
+    flash(THANKS, f"feedback:{target.about}")
+    return redirect(target.url(), 303)
+
+
+@bp.get("")
+def details() -> ResponseReturnValue:
+    """The second step after No: what went wrong, what was tried (both optional)."""
+    target = Target.parse(request.args.get("about"))
+    if target is None or not target.exists(current_content()):
+        abort(404)
+    form = FeedbackForm(formdata=None, about=target.about, step=DETAILS, helpful="no")
+    return _form_page(form, 200, answered=target.about in _open_answers())
+
+
+@bp.errorhandler(CSRFError)
+def expired(error: CSRFError) -> ResponseReturnValue:
+    """No valid token (a page left open for hours, or cookies blocked): nothing is stored, and
+    the person gets their answer back, in a fresh form, to send again."""
+    log.info("Feedback refused: %s", error.description)
+    return _form_page(FeedbackForm(), 400, expired=True)
+
+
+def _form_page(form: FeedbackForm, status: int, **flags: bool) -> ResponseReturnValue:
+    target = form.target
+    title = target.title(current_content()) if target else None
+    page = render_template("feedback/form.html", form=form, target=target, title=title, **flags)
+    return page, status, {"Cache-Control": "no-store"}
+
+
+def _details_url(target: Target) -> str:
+    return url_for(".details", about=target.about)
+
+
+def _open_answers() -> dict[str, int]:
+    value = session.get(OPEN_KEY)
+    return value if isinstance(value, dict) else {}
+
+
+def _remember_open(target: Target, feedback_id: int) -> None:
+    answers = {k: v for k, v in _open_answers().items() if k != target.about}
+    answers[target.about] = feedback_id
+    session[OPEN_KEY] = dict(list(answers.items())[-MAX_OPEN:])
+
+
+def _forget_open(target: Target) -> None:
+    answers = _open_answers()
+    if target.about in answers:
+        session[OPEN_KEY] = {k: v for k, v in answers.items() if k != target.about}
