@@ -18,6 +18,7 @@ from webapp import (
     config,
     content,
     feedback,
+    i18n,
     logs,
     ratelimit,
     search,
@@ -53,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     content.init_app(app)
     search.init_app(app)
+    i18n.init_app(app)  # the /<language> prefix and interface catalogues
     csrf.init_app(app)  # every POST needs the form's token, or gets 400
     storage.init_app(app)
     views.init_app(app)
