@@ -42,7 +42,7 @@ class MaxChars:
 
 
 class FeedbackForm(FlaskForm):
-    about = HiddenField(validators=[InputRequired()])
+    about = HiddenField()  # checked by validate_about
     step = HiddenField(default=ANSWER, validators=[AnyOf([ANSWER, DETAILS])])
     helpful = RadioField(
         "Did this solve your problem?",

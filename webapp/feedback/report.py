@@ -8,6 +8,7 @@ with what people wrote. ``--format csv`` gives one CSV for a spreadsheet.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 import textwrap
@@ -102,11 +103,12 @@ def report_command(period: timedelta, output_format: str, limit: int) -> None:
         report = current_storage().report(since, limit=limit)
     except StorageError as exc:
         raise click.ClickException(str(exc)) from None
-    out = click.get_text_stream("stdout")
     if output_format == "csv":
-        write_csv(report, out)
+        buffer = io.StringIO()
+        write_csv(report, buffer)
+        click.echo(buffer.getvalue(), nl=False)
     else:
-        out.write(render_text(report))
+        click.echo(render_text(report), nl=False)
 
 
 # --- Text ------------------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def _when(moment: datetime) -> str:
 
 def _describe_period(report: Report) -> str:
     hours = round((report.until - report.since).total_seconds() / 3600)
-    if hours % 24:
+    if hours % 24 or hours < 48:
         return f"{hours} hour{'s' if hours != 1 else ''}"
     days = hours // 24
     return f"{days} day{'s' if days != 1 else ''}"
@@ -188,10 +190,11 @@ def render_text(report: Report) -> str:
             f"{report.dropped} more searches found nothing but were not kept: a day's limit of "
             "new search terms (MISSES_PER_DAY) was reached.",
         ]
-    lines.append(
+    lines += [
+        "",
         "Misses are counted per UTC day, so the first day of the period may include searches "
-        "from a little before it."
-    )
+        "from a little before it.",
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -1,0 +1,135 @@
+"""Searches that found nothing, recorded through the site: what counts, how it is normalised,
+counted per code, bounded, and never in the way."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import make_app
+from flask import Flask
+from flask.testing import FlaskClient
+
+from webapp.feedback.misses import normalise_query
+from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage, search_miss
+
+
+def misses(app: Flask) -> dict[tuple[str, str], int]:
+    storage: Storage = app.extensions["storage"]
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(search_miss.c.kind, search_miss.c.term, search_miss.c.count)
+        )
+        return {(kind, term): count for kind, term, count in rows}
+
+
+def visit(client: FlaskClient, path: str) -> int:
+    """GET ``path`` as a browser would: the whole answer is read, then the connection closed
+    (a miss is recorded when the response closes, after it was sent)."""
+    with client.get(path) as response:
+        response.get_data()
+        return response.status_code
+
+
+def test_a_search_with_no_result_is_recorded_normalised(app: Flask, client) -> None:
+    assert visit(client, "/search?q=Printer++ON+FIRE") == 200
+    assert visit(client, "/search?q=%20printer%20on%20fire%20") == 200
+    assert visit(client, "/search?q=PRINTER%09on%0Afire") == 200
+    assert misses(app) == {("query", "printer on fire"): 3}
+
+
+def test_a_search_with_results_is_not_a_miss(app: Flask, client) -> None:
+    assert visit(client, "/search?q=clock") == 200
+    assert misses(app) == {}
+
+
+def test_a_known_code_is_not_a_miss(app: Flask, client) -> None:
+    assert visit(client, "/search?q=caa20003") == 303
+    assert visit(client, "/codes/0xCAA20003") == 200
+    assert misses(app) == {}
+
+
+def test_an_empty_or_refused_search_is_not_a_miss(app: Flask, client) -> None:
+    assert visit(client, "/search?q=") == 200
+    assert visit(client, "/search?q=" + "x" * 201) == 400
+    assert visit(client, "/search?q=a%00b") == 400
+    assert misses(app) == {}
+
+
+def test_unknown_codes_are_counted_per_code(app: Flask, client) -> None:
+    assert visit(client, "/search?q=0xCAA2FFFF") == 200  # explained by its family
+    assert visit(client, "/search?q=error+caa2ffff+when+signing+in") == 200
+    assert visit(client, "/codes/0xCAA2FFFF") == 404
+    assert visit(client, "/codes/caa2-ffff") == 301  # counted once, on the canonical page
+    assert visit(client, "/codes/0xCAA2FFFF") == 404
+    assert visit(client, "/codes/0xCAA3EEEE") == 404
+    assert misses(app) == {("code", "0xCAA2FFFF"): 4, ("code", "0xCAA3EEEE"): 1}
+
+
+def test_words_that_are_not_codes_are_not_counted_as_codes(app: Flask, client) -> None:
+    assert visit(client, "/codes/not-a-code") == 404
+    assert misses(app) == {}
+
+
+def test_the_suggestions_api_records_nothing(app: Flask, client) -> None:
+    """It answers every keystroke; half-typed words are not misses."""
+    assert visit(client, "/api/search?q=printer+on+fi") == 200
+    assert visit(client, "/api/search?q=0xCAA2FFFF") == 200
+    assert misses(app) == {}
+
+
+def test_the_miss_is_recorded_after_the_page_is_sent(app: Flask, client) -> None:
+    response = client.get("/search?q=nothing+like+this")
+    assert response.status_code == 200 and misses(app) == {}  # not while the page is out
+    response.close()
+    assert misses(app) == {("query", "nothing like this"): 1}
+
+
+def test_email_addresses_are_not_kept() -> None:
+    assert normalise_query("Jane.Doe@Example.org can't sign in") == "[email] can't sign in"
+
+
+def test_queries_are_bounded_and_folded() -> None:
+    assert len(normalise_query("word " * 1000)) == MAX_TERM_LENGTH
+    fullwidth = "\uff30\uff32\uff2f\uff38\uff39"  # PROXY as typed with an East Asian keyboard
+    assert normalise_query(f"Straße {fullwidth}") == "strasse proxy"  # casefold and NFKC
+
+
+def test_new_terms_per_day_are_bounded_by_the_setting(content_dir, tmp_path: Path) -> None:
+    app = make_app(content_dir, tmp_path, MISSES_PER_DAY="2")
+    client = app.test_client()
+    for word in ("alpha", "bravo", "charlie", "delta", "alpha"):
+        assert visit(client, f"/search?q=zz{word}zz") == 200
+    assert misses(app) == {
+        ("query", "zzalphazz"): 2,
+        ("query", "zzbravozz"): 1,
+        (DROPPED, ""): 2,
+    }
+
+
+@pytest.mark.parametrize("value", ["many", "-1", "1.5"])
+def test_a_bad_daily_bound_stops_the_start_up(content_dir, tmp_path, value) -> None:
+    with pytest.raises(ValueError, match="MISSES_PER_DAY"):
+        make_app(content_dir, tmp_path, MISSES_PER_DAY=value)
+
+
+def test_searches_answer_when_the_database_is_down(content_dir, tmp_path, caplog) -> None:
+    app = make_app(content_dir, tmp_path, DATABASE_URL="postgresql+psycopg://x:y@127.0.0.1:1/none")
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR, logger="webapp.storage"):
+        for _ in range(5):
+            assert visit(client, "/search?q=nothing+like+this") == 200
+            assert visit(client, "/codes/0xCAA2FFFF") == 404
+    recorded = [r for r in caplog.records if "Search misses not recorded" in r.getMessage()]
+    assert len(recorded) == 1  # logged once, then paused instead of trying on every search
+
+
+def test_misses_on_postgresql_too(database_url: str, content_dir, tmp_path) -> None:
+    app = make_app(content_dir, tmp_path, DATABASE_URL=database_url)
+    client = app.test_client()
+    for path in ("/search?q=fax+machine", "/search?q=FAX  machine", "/codes/0xCAA2FFFF"):
+        visit(client, path)
+    assert misses(app) == {("query", "fax machine"): 2, ("code", "0xCAA2FFFF"): 1}
+    app.extensions["storage"].dispose()
