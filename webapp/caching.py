@@ -1,78 +1,99 @@
 """Fast under load: pages rendered once and served from memory, HTTP caching, compression.
 
 **The page cache.** The pages that depend only on the content and their address (the home page,
-Markdown pages, the code table, each code page, ``/opensearch.xml`` and the code API) are
-rendered by their view the first time they are asked for, then answered from memory by this
-worker until it restarts: the view is not called again. The cache is keyed by scheme, host,
-path (language prefix included) and query string (the pages hold absolute links), and by the
-request headers an answer says it varies on (``Accept-Language`` for the home page); it holds
-at most ``PAGE_CACHE_MB`` megabytes per worker (least recently used out first; 0 turns it
-off) and only ever holds answers to ``GET``/``HEAD`` with status 200.
+Markdown pages, the code table, each code page, ``/opensearch.xml``, the API, and searches that
+found something: see :data:`CACHED_ENDPOINTS`) are rendered by their view the first time they
+are asked for, then answered from memory by this worker until it restarts. The cache is keyed by
+scheme, host, path (language prefix included) and query string (the pages hold absolute links),
+and by the request headers an answer says it varies on (``Accept-Language`` for the home page).
+It holds at most ``PAGE_CACHE_MB`` megabytes per worker, half for content pages and half for
+searches, so that a flood of new searches cannot push the pages out (least recently used out
+first; 0 turns it off). It only holds answers to ``GET``/``HEAD`` with status 200, 301 or 303,
+each with its gzipped form and its ETag, computed once.
 
 It never stores, or serves, anything that depends on the person asking:
 
-- a request whose session holds anything but a CSRF token (a flashed "thank you", say) is
-  rendered afresh, and its answer is not kept;
-- an answer that changed the session in any other way, set a cookie, or said ``private``,
-  ``no-store`` or ``Vary: *`` is not kept;
-- a page with a Flask-WTF form is kept with a hole where its CSRF token was, and every answer
-  fills in a token for the session asking (so it is sent ``no-store``).
+- a request whose session holds anything but a CSRF token (a flashed "thank you", an answer
+  waiting for its details) is rendered afresh, and its answer is not kept;
+- an answer that changed the session in any other way, set a cookie, said ``private``,
+  ``no-store`` or ``Vary: *``, or left work to do after the request (``after_this_request``,
+  ``call_on_close``: a search that found nothing is counted that way) is not kept;
+- a page with a Flask-WTF form is kept with a hole where its CSRF token was; every answer fills
+  in a token for the session asking (a new session when there is none), and is sent
+  ``no-store``. The gzipped form is kept in pieces around the holes, so that filling them in
+  costs no compression.
 
-So the views of the endpoints in :data:`CACHED_ENDPOINTS` must not have side effects (count
-something, write to a database): on a hit they are not called. Searches are not in the list:
-they are computed for every request (and may be recorded), and are fast enough.
+Hits are answered by a WSGI layer in front of Flask (:class:`FastPath`), for requests without
+a session cookie, and by a ``before_request`` hook otherwise. Either way the view, and the other
+``before_request`` hooks, are not called: the views of :data:`CACHED_ENDPOINTS` must have no side
+effects (count something, write to a database) except through ``after_this_request`` or
+``call_on_close``, which keeps that answer out of the cache, and a request hook that must run
+for every page does not belong with them.
 
 **HTTP caching.** Content pages are sent with ``Cache-Control: public, max-age=CACHE_MAX_AGE``
-and an ``ETag``, searches with ``no-cache`` and an ``ETag`` (the browser asks again, the answer
-is a 304 if nothing changed), and anything else, errors, form answers and pages carrying a
+and an ``ETag``, searches with ``no-cache`` and an ``ETag`` (the browser asks again, so that
+every search that found nothing is counted, and gets a 304 if nothing changed), and anything
+else, errors, form answers and pages carrying a
 session, with ``no-store``. A conditional ``GET`` whose ``If-None-Match`` matches is answered
 ``304 Not Modified`` without a body. Static files keep the caching :mod:`webapp.assets` gives
 them.
 
 **Compression.** Text answers (HTML, JSON, XML, CSS, JavaScript, SVG) of 512 bytes or more are
-gzipped for clients that accept it, with ``Vary: Accept-Encoding``; cached pages are compressed
-once, at the highest level, when stored. ``COMPRESS=0`` turns this off where a reverse proxy
-compresses already.
+gzipped for clients that accept it, with ``Vary: Accept-Encoding`` and a weak ETag (same
+meaning, other bytes). ``COMPRESS=0`` turns this off where a reverse proxy compresses already.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import os
+import struct
 import threading
+import zlib
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Flask, current_app, g, request, session
+from flask.globals import request_ctx
+from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
+from itsdangerous import URLSafeTimedSerializer
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.http import HTTP_STATUS_CODES, dump_cookie, parse_accept_header, parse_etags
 
 from webapp.config import flag, whole_number
 
 EXTENSION_KEY = "page_cache"
 
-# Views whose answer depends only on the content and the address (see the module docstring).
-CACHED_ENDPOINTS = frozenset(
-    {
-        "pages.home",
-        "pages.page",
-        "codes.table",
-        "codes.code",
-        "search.opensearch",
-        "api.codes",
-        "api.code",
-    }
-)
-# Computed for each request, but the same for everyone: revalidated with the ETag.
-REVALIDATED_ENDPOINTS = frozenset({"search.search", "api.search"})
+# Views whose answer depends only on the content and the address (see the module docstring),
+# and whether browsers and proxies may keep it ("public") or must ask again ("no-cache").
+PUBLIC, REVALIDATE = "public", "no-cache"
+CACHED_ENDPOINTS: dict[str, str] = {
+    "pages.home": PUBLIC,
+    "pages.page": PUBLIC,
+    "codes.table": PUBLIC,
+    "codes.code": PUBLIC,
+    "search.opensearch": PUBLIC,
+    "api.codes": PUBLIC,
+    "api.code": PUBLIC,
+    "search.search": REVALIDATE,
+    "api.search": REVALIDATE,
+}
+CACHED_STATUSES = frozenset({200, 301, 303})
 
 MIN_COMPRESS_SIZE = 512
-MAX_STATIC_COMPRESS_SIZE = 1024 * 1024
+STATIC_GZIP_ENTRIES = 256
 COMPRESSIBLE_TYPES = frozenset(
     {"application/json", "application/javascript", "application/xml", "image/svg+xml"}
 )
 # Stands in the stored page where the CSRF token was; never occurs in HTML of ours.
 CSRF_HOLE = b"\x00csrf-token\x00"
+# Flask-WTF's salt for signing CSRF tokens (flask_wtf.csrf.generate_csrf).
+CSRF_SALT = "wtf-csrf-token"
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # deflate, no name, no mtime
 
 
 def compressible(mimetype: str | None) -> bool:
@@ -81,26 +102,72 @@ def compressible(mimetype: str | None) -> bool:
     )
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    if not accept_encoding or ("gzip" not in accept_encoding and "*" not in accept_encoding):
+        return False
+    return parse_accept_header(accept_encoding)["gzip"] > 0
+
+
+def _deflate(data: bytes, final: bool) -> bytes:
+    """``data`` as raw deflate blocks ending on a byte boundary; the last block is final only
+    if ``final``, so that more blocks may follow."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(
+        zlib.Z_FINISH if final else zlib.Z_SYNC_FLUSH
+    )
+
+
+def _stored_block(data: bytes) -> bytes:
+    """``data`` as stored (uncompressed) deflate blocks, not final, starting byte-aligned."""
+    blocks = []
+    for start in range(0, len(data), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        blocks.append(struct.pack("<BHH", 0, len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
+
+
 @dataclass(frozen=True, slots=True)
 class CachedPage:
-    """One stored answer: what to send, identity and gzipped, and its ETag."""
+    """One stored answer. The body is kept in ``segments``, split where a CSRF token goes (one
+    segment when there is none), and each segment also as raw deflate, so that a gzipped
+    answer is put together without compressing anything."""
 
     status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    gzipped: bytes | None
+    headers: tuple[tuple[str, str], ...]  # Content-Type and the like; not Vary, not caching
+    vary: str  # the full Vary header: the view's, Accept-Encoding, Cookie
+    segments: tuple[bytes, ...]
+    deflated: tuple[bytes, ...] | None  # None: not compressed (too small, or not text)
     etag: str | None  # None when the page has a CSRF hole: every answer differs
-    csrf_hole: bool
+    cache_control: str  # for a page without a hole
     size: int
 
-    def response(self) -> Response:
-        body = self.body
-        if self.csrf_hole:
-            from flask_wtf.csrf import generate_csrf
+    @property
+    def csrf_hole(self) -> bool:
+        return len(self.segments) > 1
 
-            body = body.replace(CSRF_HOLE, generate_csrf().encode("ascii"))
-        response = current_app.response_class(body, status=self.status, headers=self.headers)
+    def body(self, token: bytes = b"") -> bytes:
+        return token.join(self.segments)
+
+    def gzipped(self, token: bytes = b"") -> bytes | None:
+        if self.deflated is None:
+            return None
+        body = self.body(token)
+        if self.csrf_hole:
+            filler = _stored_block(token)
+            deflate = filler.join(self.deflated)
+        else:
+            deflate = self.deflated[0]
+        trailer = struct.pack("<II", zlib.crc32(body), len(body) & 0xFFFFFFFF)
+        return _GZIP_HEADER + deflate + trailer
+
+    def response(self, token: bytes = b"") -> Response:
+        """This page as a Flask response (the hook path); caching headers come later."""
+        response = current_app.response_class(
+            self.body(token), status=self.status, headers=self.headers
+        )
+        response.headers["Vary"] = self.vary
         response.page_cache_entry = self  # type: ignore[attr-defined]
+        response.page_cache_token = token  # type: ignore[attr-defined]
         return response
 
 
@@ -108,8 +175,8 @@ class PageCache:
     """A thread-safe least-recently-used store of :class:`CachedPage`, bounded in bytes.
 
     An address whose answer varies on request headers (``Vary``, other than
-    ``Accept-Encoding``) is kept once per combination of those headers' values: the cache
-    learns the header names from the first answer for that address.
+    ``Accept-Encoding`` and ``Cookie``) is kept once per combination of those headers' values:
+    the cache learns the header names from the first answer for that address.
     """
 
     MAX_VARYING_ADDRESSES = 4096
@@ -171,6 +238,52 @@ class PageCache:
             self._bytes = 0
 
 
+class PageCaches:
+    """Two :class:`PageCache`, sharing the budget: content pages, and searches (whose addresses
+    anyone can vary without end)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.pages = PageCache(max_bytes // 2)
+        self.searches = PageCache(max_bytes - max_bytes // 2)
+
+    def __len__(self) -> int:
+        return len(self.pages) + len(self.searches)
+
+    def get(self, address: tuple, headers: Mapping[str, str]) -> CachedPage | None:
+        return self.pages.get(address, headers) or self.searches.get(address, headers)
+
+    def put(
+        self,
+        endpoint: str | None,
+        address: tuple,
+        headers: Mapping[str, str],
+        vary: tuple[str, ...],
+        entry: CachedPage,
+    ) -> None:
+        cache = self.searches if endpoint in ("search.search", "api.search") else self.pages
+        cache.put(address, headers, vary, entry)
+
+    def clear(self) -> None:
+        self.pages.clear()
+        self.searches.clear()
+
+
+def address_of(environ: Mapping[str, Any]) -> tuple:
+    """What a page's content may depend on in the request line: scheme, host, the script root
+    (where :mod:`webapp.i18n` puts the language prefix), path and query string."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME')}:{environ.get('SERVER_PORT')}"
+    return (
+        environ.get("wsgi.url_scheme", "http"),
+        host,
+        environ.get("SCRIPT_NAME", ""),
+        environ.get("PATH_INFO", ""),
+        environ.get("QUERY_STRING", ""),
+    )
+
+
+# --- The hook path: inside Flask -------------------------------------------------------------
+
+
 def _csrf_field() -> str:
     return current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
 
@@ -184,32 +297,33 @@ def _session_is_anonymous() -> bool:
 
 
 def _serve_from_cache() -> Response | None:
-    cache: PageCache | None = current_app.extensions.get(EXTENSION_KEY)
+    caches: PageCaches | None = current_app.extensions.get(EXTENSION_KEY)
     if (
-        cache is None
+        caches is None
         or request.endpoint not in CACHED_ENDPOINTS
         or request.method not in ("GET", "HEAD")
         or not _session_is_anonymous()
     ):
         return None
-    # script_root: a language prefix (/de) is moved there by webapp.i18n.
-    address = (
-        request.scheme,
-        request.host,
-        request.script_root,
-        request.path,
-        request.query_string,
-    )
+    address = address_of(request.environ)
     g.page_cache_address = address
-    entry = cache.get(address, request.headers)
-    return None if entry is None else entry.response()
+    entry = caches.get(address, request.headers)
+    if entry is None:
+        return None
+    if entry.csrf_hole:
+        from flask_wtf.csrf import generate_csrf
+
+        return entry.response(generate_csrf().encode("ascii"))
+    return entry.response()
 
 
 def _store(address: tuple, response: Response) -> CachedPage | None:
     """Keep ``response`` if it is the same for everyone (see the module docstring)."""
     vary = tuple(sorted({v.lower() for v in response.vary} - {"accept-encoding", "cookie"}))
     if (
-        response.status_code != 200
+        response.status_code not in CACHED_STATUSES
+        or getattr(response, "_on_close", None)
+        or getattr(request_ctx, "_after_request_functions", None)
         or response.direct_passthrough
         or response.is_streamed
         or "Set-Cookie" in response.headers
@@ -223,29 +337,38 @@ def _store(address: tuple, response: Response) -> CachedPage | None:
         return None
     body = response.get_data()
     token = g.get(field)
-    hole = bool(token) and token.encode("ascii") in body
-    if hole:
-        body = body.replace(token.encode("ascii"), CSRF_HOLE)
+    if token and token.encode("ascii") in body:
+        segments = tuple(body.split(token.encode("ascii")))
     elif session.modified:
         return None  # the view changed the session in a way a stored copy cannot repeat
-    headers = tuple(
-        (name, value)
-        for name, value in response.headers.items()
-        if name.lower() not in {"content-length", "etag", "set-cookie"}
-    )
-    gzipped = None
-    if not hole and compressible(response.mimetype) and len(body) >= MIN_COMPRESS_SIZE:
-        gzipped = gzip.compress(body, compresslevel=9, mtime=0)
+    else:
+        segments = (body,)
+    deflated = None
+    if compressible(response.mimetype) and len(body) >= MIN_COMPRESS_SIZE:
+        last = len(segments) - 1
+        deflated = tuple(_deflate(s, final=i == last) for i, s in enumerate(segments))
+    vary_header = [name for name in response.vary if name.lower() != "cookie"]
+    if deflated is not None and "accept-encoding" not in {v.lower() for v in vary_header}:
+        vary_header.append("Accept-Encoding")
+    if session.accessed or len(segments) > 1:
+        vary_header.append("Cookie")
     entry = CachedPage(
         status=response.status_code,
-        headers=headers,
-        body=body,
-        gzipped=gzipped,
-        etag=None if hole else hashlib.blake2b(body, digest_size=16).hexdigest(),
-        csrf_hole=hole,
-        size=len(body) + len(gzipped or b"") + sum(len(str(part)) for part in address) + 256,
+        headers=tuple(
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower()
+            not in {"content-length", "etag", "set-cookie", "vary", "cache-control", "date"}
+        ),
+        vary=", ".join(vary_header),
+        segments=segments,
+        deflated=deflated,
+        etag=None if len(segments) > 1 else hashlib.blake2b(body, digest_size=16).hexdigest(),
+        cache_control=_cache_control_for(request.endpoint),
+        size=2 * len(body) + sum(len(str(part)) for part in address) + 512,
     )
-    current_app.extensions[EXTENSION_KEY].put(address, request.headers, vary, entry)
+    caches: PageCaches = current_app.extensions[EXTENSION_KEY]
+    caches.put(request.endpoint, address, request.headers, vary, entry)
     return entry
 
 
@@ -267,36 +390,33 @@ def _set_cache_control(response: Response) -> None:
     if _per_session() or response.status_code >= 400 or request.method not in ("GET", "HEAD"):
         cache_control.no_store = True
     elif request.endpoint in CACHED_ENDPOINTS:
-        cache_control.public = True
-        cache_control.max_age = current_app.config["CACHE_MAX_AGE"]
-    elif request.endpoint in REVALIDATED_ENDPOINTS:
-        cache_control.no_cache = True
+        response.headers["Cache-Control"] = _cache_control_for(request.endpoint)
     else:
         cache_control.no_store = True
 
 
-_static_gzip: dict[tuple[str, str], bytes] = {}
+def _cache_control_for(endpoint: str | None) -> str:
+    if CACHED_ENDPOINTS.get(endpoint or "") == PUBLIC:
+        return f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
+    return "no-cache"
+
+
+_static_gzip: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 _static_gzip_lock = threading.Lock()
 
 
-def _gzip_static(response: Response) -> bytes | None:
+def _gzip_static(response: Response) -> bytes:
     """The gzipped body of a static file, compressed once per file version."""
-    length = response.content_length
-    if response.status_code != 200 or not length or length > MAX_STATIC_COMPRESS_SIZE:
-        return None
     etag, _ = response.get_etag()
-    key = (request.path, etag or "")
+    key = (request.path, etag or hashlib.blake2b(response.get_data()).hexdigest())
     with _static_gzip_lock:
         cached = _static_gzip.get(key)
     if cached is None:
-        response.direct_passthrough = False
         cached = gzip.compress(response.get_data(), compresslevel=9, mtime=0)
         with _static_gzip_lock:
-            if len(_static_gzip) > 256:
-                _static_gzip.clear()
             _static_gzip[key] = cached
-    if etag:
-        response.set_etag(etag, weak=True)  # same meaning, other bytes
+            while len(_static_gzip) > STATIC_GZIP_ENTRIES:
+                _static_gzip.popitem(last=False)
     return cached
 
 
@@ -305,36 +425,38 @@ def _compress(response: Response, entry: CachedPage | None) -> None:
         not current_app.config["COMPRESS"]
         or response.status_code < 200
         or response.status_code in (204, 304)
+        or response.direct_passthrough
+        or response.is_streamed
         or "Content-Encoding" in response.headers
         or not compressible(response.mimetype)
     ):
         return
     response.vary.add("Accept-Encoding")
-    if not request.accept_encodings["gzip"]:
+    if not accepts_gzip(request.headers.get("Accept-Encoding")):
         return
-    if response.direct_passthrough:
-        body = _gzip_static(response) if request.endpoint == "static" else None
-    elif entry is not None and not entry.csrf_hole:
-        body = entry.gzipped
+    if entry is not None:
+        body = entry.gzipped(getattr(response, "page_cache_token", b""))
+    elif response.content_length is not None and response.content_length < MIN_COMPRESS_SIZE:
+        body = None
+    elif request.endpoint == "static":
+        body = _gzip_static(response)
     else:
-        data = response.get_data()
-        body = (
-            gzip.compress(data, compresslevel=6, mtime=0)
-            if len(data) >= MIN_COMPRESS_SIZE
-            else None
-        )
+        body = gzip.compress(response.get_data(), compresslevel=6, mtime=0)
     if body is None:
         return
     response.set_data(body)
     response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        response.set_etag(etag, weak=True)  # same meaning, other bytes
 
 
 def _conditional(response: Response, entry: CachedPage | None) -> Response:
     if (
         request.method not in ("GET", "HEAD")
-        or response.status_code != 200
+        or response.status_code not in CACHED_STATUSES
         or response.cache_control.no_store
-        or response.direct_passthrough
+        or response.is_streamed
     ):
         return response
     gzipped = response.headers.get("Content-Encoding") == "gzip"
@@ -342,6 +464,8 @@ def _conditional(response: Response, entry: CachedPage | None) -> Response:
         response.set_etag(entry.etag, weak=gzipped)
     elif "ETag" not in response.headers:
         response.add_etag()
+        if gzipped:
+            response.set_etag(response.get_etag()[0], weak=True)
     return response.make_conditional(request)
 
 
@@ -355,16 +479,114 @@ def _finish(response: Response) -> Response:
     return _conditional(response, entry)
 
 
+# --- The fast path: in front of Flask --------------------------------------------------------
+
+StartResponse = Callable[..., Any]
+
+
+class FastPath:
+    """WSGI layer answering page-cache hits for requests that carry no session cookie, without
+    entering Flask. The answer is the same, header for header, as the hook path's (a test
+    compares them); the outer layers add the request id and the security headers.
+
+    For a page with a CSRF hole it makes what Flask-WTF's ``generate_csrf`` would: a new raw
+    token in a new session cookie, and the token signed for the form. It does so only with
+    Flask's own cookie sessions; any other session interface takes the hook path.
+    """
+
+    def __init__(self, app: Flask, wsgi_app: Callable[[dict, StartResponse], Iterable[bytes]]):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.cache: PageCaches = app.extensions[EXTENSION_KEY]
+        self.cookie_marker = app.config["SESSION_COOKIE_NAME"] + "="
+        self._csrf: tuple[URLSafeTimedSerializer, Any, str, dict[str, Any]] | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and self.cookie_marker not in (
+            environ.get("HTTP_COOKIE") or ""
+        ):
+            entry = self.cache.get(address_of(environ), EnvironHeaders(environ))
+            if entry is not None and (not entry.csrf_hole or self._csrf_ready()):
+                return self._answer(entry, environ, start_response)
+        return self.wsgi_app(environ, start_response)
+
+    def _csrf_ready(self) -> bool:
+        if self._csrf is None:
+            app = self.app
+            interface = app.session_interface
+            if type(interface) is not SecureCookieSessionInterface:
+                return False
+            serializer = interface.get_signing_serializer(app)
+            if serializer is None:
+                return False
+            cookie = {
+                "path": interface.get_cookie_path(app),
+                "domain": interface.get_cookie_domain(app),
+                "secure": interface.get_cookie_secure(app),
+                "httponly": interface.get_cookie_httponly(app),
+                "samesite": interface.get_cookie_samesite(app),
+                "partitioned": interface.get_cookie_partitioned(app),
+            }
+            secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+            signer = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+            self._csrf = (signer, serializer, interface.get_cookie_name(app), cookie)
+        return True
+
+    def _new_session(self) -> tuple[bytes, str]:
+        """A signed CSRF token for the form, and the Set-Cookie of the session holding it."""
+        assert self._csrf is not None
+        signer, serializer, name, cookie = self._csrf
+        raw = hashlib.sha1(os.urandom(64)).hexdigest()  # as flask_wtf.csrf.generate_csrf
+        field = self.app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        value = serializer.dumps({field: raw})
+        return signer.dumps(raw).encode("ascii"), dump_cookie(name, value, **cookie)
+
+    def _answer(
+        self, entry: CachedPage, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        headers = list(entry.headers)
+        headers.append(("Vary", entry.vary))
+        token = b""
+        if entry.csrf_hole:
+            token, set_cookie = self._new_session()
+            headers.append(("Cache-Control", "no-store"))
+            headers.append(("Set-Cookie", set_cookie))
+        else:
+            headers.append(("Cache-Control", entry.cache_control))
+        compress = self.app.config["COMPRESS"] and entry.deflated is not None
+        body = None
+        if compress and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
+            body = entry.gzipped(token)
+            headers.append(("Content-Encoding", "gzip"))
+            etag = f'W/"{entry.etag}"' if entry.etag else None
+        else:
+            etag = f'"{entry.etag}"' if entry.etag else None
+        if etag:
+            headers.append(("ETag", etag))
+            if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+            if if_none_match and parse_etags(if_none_match).contains_weak(entry.etag):
+                kept = {"etag", "cache-control", "vary", "content-location", "expires"}
+                start_response("304 Not Modified", [h for h in headers if h[0].lower() in kept])
+                return []
+        if body is None:
+            body = entry.body(token)
+        headers.append(("Content-Length", str(len(body))))
+        start_response(f"{entry.status} {HTTP_STATUS_CODES[entry.status]}", headers)
+        return [] if environ.get("REQUEST_METHOD") == "HEAD" else [body]
+
+
 def init_app(app: Flask) -> None:
-    """Call before other extensions and blueprints: the response hook registered here must
-    run after theirs (Flask runs them in reverse), so it compresses the final body."""
+    """Call before the other extensions and blueprints: the response hook registered here must
+    run after theirs (Flask runs them in reverse), so it compresses the final body, and the
+    fast path must sit inside the other WSGI layers (proxy fix, language prefix, headers)."""
     app.config["COMPRESS"] = flag("COMPRESS", app.config.get("COMPRESS", True))
     app.config["CACHE_MAX_AGE"] = whole_number(
         "CACHE_MAX_AGE", app.config.get("CACHE_MAX_AGE", 300)
     )
     megabytes = whole_number("PAGE_CACHE_MB", app.config.get("PAGE_CACHE_MB", 32))
     app.config["PAGE_CACHE_MB"] = megabytes
-    if megabytes:
-        app.extensions[EXTENSION_KEY] = PageCache(megabytes * 1024 * 1024)
     app.before_request(_serve_from_cache)
     app.after_request(_finish)
+    if megabytes:
+        app.extensions[EXTENSION_KEY] = PageCaches(megabytes * 1024 * 1024)
+        app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
