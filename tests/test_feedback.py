@@ -370,6 +370,7 @@ def test_nothing_about_the_person_is_stored(csrf_app, csrf_client) -> None:
         "kind",
         "target",
         "section",
+        "language",
         "helpful",
         "comment",
         "tried",
@@ -473,3 +474,30 @@ def test_fifty_concurrent_submissions_store_fifty_rows(db_app: Flask) -> None:
     stored = rows(db_app)
     assert len(stored) == 50
     assert sorted(r.comment for r in stored) == sorted(f"person {i}" for i in range(50))
+
+
+# --- Languages -------------------------------------------------------------------------------
+
+
+def test_answers_on_a_translated_page_are_stored_with_its_language(shipped_app) -> None:
+    client = shipped_app.test_client()
+    html = client.get("/de/faq").get_data(as_text=True)
+    assert 'action="/de/feedback"' in html
+    response = client.post(
+        "/de/feedback",
+        data={
+            "csrf_token": token_from(html),
+            "about": "page:faq#why-cant-i-sign-in",
+            "helpful": "no",
+            "comment": "Zu kompliziert",
+        },
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/de/faq#feedback-why-cant-i-sign-in"
+    stored = [r for r in rows(shipped_app) if r.comment == "Zu kompliziert"]
+    assert [(r.language, r.target, r.section) for r in stored] == [
+        ("de", "faq", "why-cant-i-sign-in")
+    ]
+    report = shipped_app.test_cli_runner().invoke(args=["report"]).output
+    assert "/de/faq#why-cant-i-sign-in  Fragen zur Anmeldung bei Teams: Warum" in report
+    assert "“Zu kompliziert”" in report

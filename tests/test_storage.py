@@ -232,6 +232,7 @@ def test_feedback_is_stored_with_only_what_is_needed(storage: Storage) -> None:
         "kind": "code",
         "target": "0xCAA20003",
         "section": "",
+        "language": "",
         "helpful": False,
         "comment": "Still fails",
         "tried": None,

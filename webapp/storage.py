@@ -111,6 +111,7 @@ feedback = sa.Table(
     sa.Column("kind", sa.String(8), nullable=False),  # "code" or "page"
     sa.Column("target", sa.String(MAX_TARGET_LENGTH), nullable=False),  # the code or page slug
     sa.Column("section", sa.String(MAX_TARGET_LENGTH), nullable=False),  # anchor, or ""
+    sa.Column("language", sa.String(16), nullable=False),  # of the page: "en", "de"
     sa.Column("helpful", sa.Boolean, nullable=False),
     sa.Column("comment", sa.String(MAX_TEXT_LENGTH)),
     sa.Column("tried", sa.String(MAX_TEXT_LENGTH)),
@@ -161,6 +162,7 @@ class Unhelpful:
     kind: str
     target: str
     section: str
+    language: str
     no: int
     yes: int
     comments: tuple[Comment, ...]
@@ -357,6 +359,7 @@ class Storage:
         comment: str = "",
         tried: str = "",
         *,
+        language: str = "",
         now: datetime | None = None,
     ) -> int:
         """Store one answer and return its id; committed when this returns."""
@@ -365,6 +368,7 @@ class Storage:
             "kind": kind,
             "target": target[:MAX_TARGET_LENGTH],
             "section": section[:MAX_TARGET_LENGTH],
+            "language": language[:16],
             "helpful": helpful,
             "comment": _text_or_none(comment),
             "tried": _text_or_none(tried),
@@ -496,7 +500,7 @@ class Storage:
     def _unhelpful(
         self, connection: Connection, since: datetime, limit: int
     ) -> tuple[Unhelpful, ...]:
-        page = (feedback.c.kind, feedback.c.target, feedback.c.section)
+        page = (feedback.c.kind, feedback.c.target, feedback.c.section, feedback.c.language)
         no = sa.func.sum(sa.case((feedback.c.helpful.is_(False), 1), else_=0)).label("no")
         yes = sa.func.sum(sa.case((feedback.c.helpful.is_(True), 1), else_=0)).label("yes")
         rows = connection.execute(
@@ -509,26 +513,22 @@ class Storage:
         ).all()
         if not rows:
             return ()
-        comments: dict[tuple[str, str, str], list[Comment]] = {tuple(r[:3]): [] for r in rows}
+        comments: dict[tuple[str, ...], list[Comment]] = {tuple(r[:4]): [] for r in rows}
         written = connection.execute(
             sa.select(*page, feedback.c.created_at, feedback.c.comment, feedback.c.tried)
             .where(
                 (feedback.c.created_at >= since)
                 & feedback.c.helpful.is_(False)
                 & (feedback.c.comment.is_not(None) | feedback.c.tried.is_not(None))
-                & sa.tuple_(*page).in_([tuple(r[:3]) for r in rows])
+                & sa.tuple_(*page).in_([tuple(r[:4]) for r in rows])
             )
             .order_by(feedback.c.created_at.desc(), feedback.c.id.desc())
         )
-        for kind, target, section, created_at, comment, tried in written:
-            comments[(kind, target, section)].append(
-                Comment(created_at, comment or "", tried or "")
-            )
+        for *key, created_at, comment, tried in written:
+            comments[tuple(key)].append(Comment(created_at, comment or "", tried or ""))
         return tuple(
-            Unhelpful(
-                kind, target, section, int(no), int(yes), tuple(comments[(kind, target, section)])
-            )
-            for kind, target, section, no, yes in rows
+            Unhelpful(*key, no=int(no), yes=int(yes), comments=tuple(comments[tuple(key)]))
+            for *key, no, yes in rows
         )
 
     def dispose(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, ValidationError
@@ -13,6 +14,7 @@ from webapp.feedback.targets import Target
 from webapp.storage import MAX_TEXT_LENGTH
 
 ANSWER, DETAILS = "answer", "details"  # the Yes/No buttons on a page; the form with text
+_CHOOSE = lazy_gettext("Please choose Yes or No.")
 
 # Control characters cannot be typed into a text box; they only come from scripts, and
 # PostgreSQL refuses NUL outright. Tabs and new lines are kept.
@@ -37,7 +39,11 @@ class MaxChars:
         length = len(field.data or "")
         if length > self.limit:
             raise ValidationError(
-                f"Please shorten this to {self.limit} characters or fewer; it has {length}."
+                gettext(
+                    "Please shorten this to %(limit)d characters or fewer; it has %(length)d.",
+                    limit=self.limit,
+                    length=length,
+                )
             )
 
 
@@ -45,21 +51,24 @@ class FeedbackForm(FlaskForm):
     about = HiddenField()  # checked by validate_about
     step = HiddenField(default=ANSWER, validators=[AnyOf([ANSWER, DETAILS])])
     helpful = RadioField(
-        "Did this solve your problem?",
-        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        lazy_gettext("Did this solve your problem?"),
+        choices=[
+            SelectChoice("yes", lazy_gettext("Yes")),
+            SelectChoice("no", lazy_gettext("No")),
+        ],
         validate_choice=False,  # AnyOf below says it in words people understand
         validators=[
-            InputRequired(message="Please choose Yes or No."),
-            AnyOf(["yes", "no"], message="Please choose Yes or No."),
+            InputRequired(message=_CHOOSE),
+            AnyOf(["yes", "no"], message=_CHOOSE),
         ],
     )
     comment = TextAreaField(
-        "What went wrong? (optional)",
+        lazy_gettext("What went wrong? (optional)"),
         filters=[clean_text],
         validators=[MaxChars(MAX_TEXT_LENGTH)],
     )
     tried = TextAreaField(
-        "What did you try? (optional)",
+        lazy_gettext("What did you try? (optional)"),
         filters=[clean_text],
         validators=[MaxChars(MAX_TEXT_LENGTH)],
     )
@@ -75,6 +84,8 @@ class FeedbackForm(FlaskForm):
     def validate_about(self, field: Field) -> None:
         if self.target is None:
             raise ValidationError(
-                "We could not tell which page this was about; please go back to it and "
-                "answer there."
+                gettext(
+                    "We could not tell which page this was about; please go back to it and "
+                    "answer there."
+                )
             )

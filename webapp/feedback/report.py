@@ -19,7 +19,7 @@ from typing import IO, Any
 import click
 from flask.cli import with_appcontext
 
-from webapp.content import current_content
+from webapp.content import current_site
 from webapp.feedback.targets import Target
 from webapp.storage import Miss, Report, StorageError, Unhelpful, current_storage
 
@@ -144,15 +144,19 @@ def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
     return rows if len(rows) > 1 else ["  None."]
 
 
+def _describe(answer: Unhelpful) -> tuple[str, str]:
+    """The address and title of an answer, in the language it was read in."""
+    site = current_site()
+    target = Target(answer.kind, answer.target, answer.section)
+    content = site.contents.get(answer.language, site.default)
+    return target.path(answer.language, site.default_language), target.title(content)
+
+
 def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:
-    content = current_content()
     lines: list[str] = []
     for answer in answers:
-        target = Target(answer.kind, answer.target, answer.section)
-        lines.append(
-            f"  {answer.no:>4} no, {answer.yes:>4} yes  {target.path}  "
-            f"{_one_line(target.title(content), 60)}"
-        )
+        path, title = _describe(answer)
+        lines.append(f"  {answer.no:>4} no, {answer.yes:>4} yes  {path}  {_one_line(title, 60)}")
         for written in answer.comments:
             parts = []
             if written.comment:
@@ -212,19 +216,17 @@ def _cell(value: object) -> str:
 
 
 def csv_rows(report: Report) -> Iterable[tuple[object, ...]]:
-    content = current_content()
     for code in report.unknown_codes:
         yield ("unknown code", code.term, "", code.count, "", code.first_seen, code.last_seen)
     for query in report.queries:
         yield ("no result", query.term, "", query.count, "", query.first_seen, query.last_seen)
     for answer in report.unhelpful:
-        target = Target(answer.kind, answer.target, answer.section)
-        title = target.title(content)
-        yield ("unhelpful", target.path, title, answer.no, answer.yes)
+        path, title = _describe(answer)
+        yield ("unhelpful", path, title, answer.no, answer.yes)
         for written in answer.comments:
             yield (
                 "comment",
-                target.path,
+                path,
                 title,
                 "",
                 "",

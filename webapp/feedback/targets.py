@@ -47,12 +47,13 @@ class Target:
         """The id of the feedback block on the page, where the thank-you is shown."""
         return f"feedback-{self.section}" if self.section else "feedback"
 
-    @property
-    def path(self) -> str:
-        """The address people know it by, for the report: ``/codes/0x…`` or ``/faq#why``."""
+    def path(self, language: str = "", default_language: str = "") -> str:
+        """The address people know it by, for the report: ``/codes/0x…``, ``/faq#why``, or
+        with the prefix of a language other than the default, ``/de/faq#why``."""
+        prefix = f"/{language}" if language and language != default_language else ""
         if self.kind == CODE:
-            return f"/codes/{self.key}"
-        return f"/{self.key}#{self.section}"
+            return f"{prefix}/codes/{self.key}"
+        return f"{prefix}/{self.key}#{self.section}"
 
     def exists(self, content: Content) -> bool:
         """Whether the site serves this: any well-formed code (its page exists even when the

@@ -25,11 +25,13 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from webapp.content import current_content
 from webapp.feedback.forms import ANSWER, DETAILS, FeedbackForm
 from webapp.feedback.targets import Target
+from webapp.i18n import current_language
 from webapp.storage import StorageError, current_storage
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
@@ -37,7 +39,6 @@ log = logging.getLogger(__name__)
 
 OPEN_KEY = "feedback_open"  # session: about -> id of a "No" waiting for its details
 MAX_OPEN = 5
-THANKS = "Thank you for your answer: it helps us improve this help."
 
 
 @bp.post("")
@@ -54,7 +55,13 @@ def submit() -> ResponseReturnValue:
         open_id = _open_answers().get(target.about) if form.step.data == DETAILS else None
         if open_id is None or not storage.add_feedback_details(open_id, helpful, comment, tried):
             open_id = storage.add_feedback(
-                target.kind, target.key, target.section, helpful, comment, tried
+                target.kind,
+                target.key,
+                target.section,
+                helpful,
+                comment,
+                tried,
+                language=current_language(),
             )
     except StorageError:
         log.exception("Feedback on %s not saved", target.about)
@@ -64,7 +71,10 @@ def submit() -> ResponseReturnValue:
         _remember_open(target, open_id)
         return redirect(_details_url(target), 303)
     _forget_open(target)
-    flash(THANKS, f"feedback:{target.about}")
+    flash(
+        gettext("Thank you for your answer: it helps us improve this help."),
+        f"feedback:{target.about}",
+    )
     return redirect(target.url(), 303)
 
 
