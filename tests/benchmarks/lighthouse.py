@@ -92,7 +92,7 @@ def stop_site(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def run_lighthouse(url: str, name: str, desktop: bool) -> dict:
+def run_lighthouse(url: str, name: str, desktop: bool, status: int) -> dict:
     REPORTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{name}{'-desktop' if desktop else ''}.json"
     flags = " ".join(["--headless=new", *CHROMIUM_ARGS])
@@ -107,6 +107,8 @@ def run_lighthouse(url: str, name: str, desktop: bool) -> dict:
     ]
     if desktop:
         command.append("--preset=desktop")
+    if status != 200:  # a 404 page is meant to answer 404: score it all the same
+        command.append("--ignore-status-code")
     chrome = os.environ.get("CHROME_PATH", CHROMIUM)
     subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chrome})
     return json.loads(report.read_text())
@@ -126,7 +128,7 @@ def main() -> None:
     try:
         for name in names:
             path, status = PAGE_TYPES[name]
-            result = run_lighthouse(f"http://127.0.0.1:{port}{path}", name, args.desktop)
+            result = run_lighthouse(f"http://127.0.0.1:{port}{path}", name, args.desktop, status)
             scores = [round(result["categories"][c]["score"] * 100) for c in CATEGORIES]
             rows.append((name, status, scores))
             print(f"{name:22} {' '.join(f'{s:4}' for s in scores)}", file=sys.stderr)
