@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, abort, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import SettingError, flag, whole_number
@@ -215,6 +217,16 @@ def _refuse_large_bodies() -> None:
         abort(413)
 
 
+def _untrusted_host(error: SecurityError) -> ResponseReturnValue:
+    """400 for a Host not in TRUSTED_HOSTS, in plain text: the site's error page cannot be made
+    for it (it builds links, which need a trusted host)."""
+    return (
+        "Bad Request: this site does not answer to that host name.\n",
+        400,
+        {"Content-Type": "text/plain; charset=utf-8"},
+    )
+
+
 def init_app(app: Flask) -> None:
     _read_settings(app)
     check_secret_key(app)
@@ -229,6 +241,7 @@ def init_app(app: Flask) -> None:
     if app.config["APP_ENV"] == "production" and not https:
         log.warning("APP_ENV=production without HTTPS=1: cookies are not marked Secure, no HSTS.")
     app.before_request(_refuse_large_bodies)
+    app.register_error_handler(SecurityError, _untrusted_host)
 
     proxies = app.config["PROXY_COUNT"]
     if proxies:

@@ -1,0 +1,202 @@
+"""Logs IT can search: request ids in and out, every 5xx logged with its id, JSON lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from conftest import make_app
+from flask import Flask, abort
+from flask.testing import FlaskClient
+
+from webapp.logs import GunicornLogger, JsonFormatter, RequestIdFilter, configure_logging
+
+
+@pytest.fixture
+def app(content_dir: Path, tmp_path: Path) -> Flask:
+    app = make_app(content_dir, tmp_path)
+
+    @app.get("/test-only/boom")
+    def boom() -> str:
+        raise ValueError("broken")
+
+    @app.get("/test-only/unavailable")
+    def unavailable() -> str:
+        abort(503)
+
+    return app
+
+
+@pytest.fixture(autouse=True)
+def restore_logging():
+    """Tests here switch the log format; put the default back for the tests after them."""
+    yield
+    configure_logging("text", logging.INFO)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/codes/0xCAA20003", "/nope", "/api/nope", "/search?q=clock", "/healthz"]
+)
+def test_every_answer_has_a_request_id(app: Flask, path: str) -> None:
+    for client in (app.test_client(), app.test_client(use_cookies=False)):
+        ids = {client.get(path).headers["X-Request-ID"] for _ in range(3)}
+        assert len(ids) == 3  # a new one each time
+        assert all(re.fullmatch(r"[0-9a-f]{16}", i) for i in ids)
+
+
+@pytest.mark.parametrize(
+    "given", ["abc", "3f2a9c1b-7d4e-4e5f-9a0b-1c2d3e4f5a6b", "req:42.a_b", "Root-1-abc"]
+)
+def test_a_sane_incoming_request_id_is_kept(client: FlaskClient, given: str) -> None:
+    assert client.get("/", headers={"X-Request-ID": given}).headers["X-Request-ID"] == given
+
+
+@pytest.mark.parametrize(
+    "given", ["", "a b", "x" * 129, "<script>", "id;Set-Cookie: x=1", "-leading", "é"]
+)
+def test_an_odd_incoming_request_id_is_replaced(client: FlaskClient, given: str) -> None:
+    got = client.get("/", headers={"X-Request-ID": given}).headers["X-Request-ID"]
+    assert got != given
+    assert re.fullmatch(r"[0-9a-f]{16}", got)
+
+
+def test_a_server_error_is_logged_with_its_request_id(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.get("/test-only/boom", headers={"X-Request-ID": "ticket-4711"})
+    assert response.status_code == 500
+    assert "ticket-4711" in response.get_data(as_text=True)
+    mine = [r for r in caplog.records if getattr(r, "request_id", None) == "ticket-4711"]
+    traceback = [r for r in mine if r.exc_info]
+    assert traceback and "ValueError" in caplog.text
+    answered = [r for r in mine if r.name == "webapp.requests"]
+    assert answered[0].levelno == logging.ERROR
+    assert answered[0].status == 500 and answered[0].path == "/test-only/boom"
+
+
+def test_every_5xx_is_logged_even_without_an_exception(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        response = client.get("/test-only/unavailable")
+    assert response.status_code == 503
+    request_id = response.headers["X-Request-ID"]
+    assert request_id in response.get_data(as_text=True)
+    records = [r for r in caplog.records if r.name == "webapp.requests"]
+    assert [r.request_id for r in records] == [request_id]
+    assert records[0].status == 503
+
+
+def test_a_4xx_is_not_an_error_in_the_log(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO):
+        client.get("/nope")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_json_lines(app: Flask, capsys: pytest.CaptureFixture[str]) -> None:
+    configure_logging("json", logging.INFO)
+    response = app.test_client().get("/test-only/boom")
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
+    mine = [line for line in lines if line.get("request_id") == response.headers["X-Request-ID"]]
+    assert {line["logger"] for line in mine} >= {"webapp.views.errors", "webapp.requests"}
+    error = next(line for line in mine if "exception" in line)
+    assert "ValueError: broken" in error["exception"]
+    assert error["level"] == "error"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", error["time"])
+    answered = next(line for line in mine if line["logger"] == "webapp.requests")
+    assert answered["status"] == 500 and answered["method"] == "GET"
+
+
+def test_log_format_json_from_the_settings(
+    content_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_app(content_dir, tmp_path, LOG_FORMAT="json", SECRET_KEY=None)
+    err = capsys.readouterr().err.strip().splitlines()
+    warning = json.loads(next(line for line in err if "SECRET_KEY" in line))
+    assert warning["level"] == "warning" and warning["request_id"] == "-"
+
+
+def test_json_formatter_never_breaks_on_odd_text() -> None:
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "q=%s", ("\ud800\x00\n<é>",), None)
+    record.query = "\udfff"
+    RequestIdFilter().filter(record)
+    line = JsonFormatter().format(record)
+    assert "\n" not in line and line.isascii()
+    assert json.loads(line)["message"] == "q=\ud800\x00\n<é>"
+
+
+def test_logging_is_configured_once_however_many_apps(content_dir: Path, tmp_path: Path) -> None:
+    for _ in range(3):
+        make_app(content_dir, tmp_path)
+    mine = [h for h in logging.getLogger().handlers if getattr(h, "webapp_handler", False)]
+    assert len(mine) == 1
+
+
+class FakeResponse:
+    status = "200 OK"
+    sent = 1234
+
+
+def gunicorn_logger(monkeypatch: pytest.MonkeyPatch, log_format: str) -> tuple:
+    from gunicorn.config import Config
+
+    monkeypatch.setenv("LOG_FORMAT", log_format)
+    config = Config()
+    config.set("accesslog", "-")
+    config.set(
+        "access_log_format",
+        '%(h)s "%(r)s" %(s)s %({x-request-id}o)s',
+    )
+    logger = GunicornLogger(config)
+    stream = io.StringIO()
+    for handler in logger.access_log.handlers:
+        handler.setStream(stream)
+    return logger, stream
+
+
+def environ() -> dict:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/codes/0xCAA20003",
+        "QUERY_STRING": "a=1",
+        "RAW_URI": "/codes/0xCAA20003?a=1",
+        "REMOTE_ADDR": "203.0.113.5",
+        "HTTP_USER_AGENT": "Teams-Help-Test",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "webapp.request_id": "abc123",
+    }
+
+
+def test_gunicorn_access_log_as_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    logger, stream = gunicorn_logger(monkeypatch, "json")
+    logger.access(FakeResponse(), None, environ(), timedelta(milliseconds=2.5))
+    line = json.loads(stream.getvalue())
+    assert line["logger"] == "gunicorn.access"
+    assert line["request_id"] == "abc123"
+    assert line["method"] == "GET" and line["path"] == "/codes/0xCAA20003"
+    assert line["status"] == 200 and line["bytes"] == 1234
+    assert line["duration_ms"] == 2.5
+    assert line["remote_addr"] == "203.0.113.5" and line["user_agent"] == "Teams-Help-Test"
+
+
+def test_gunicorn_access_log_as_text_has_the_request_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gunicorn.http.wsgi import Response
+
+    logger, stream = gunicorn_logger(monkeypatch, "text")
+
+    class Req:
+        method, path, query, uri, version, headers = "GET", "/", "", "/", (1, 1), []
+
+    response = Response(Req(), None, logger.cfg)
+    response.status = "200 OK"
+    response.headers = [("X-Request-ID", "abc123")]
+    logger.access(response, Req(), environ(), timedelta(milliseconds=2))
+    assert stream.getvalue().rstrip().endswith("abc123")
