@@ -81,3 +81,37 @@ def test_the_message_for_it_fits_a_phone(open_page):
     for name in ("Copy code", "Copy message"):
         button = page.get_by_role("button", name=name).bounding_box()
         assert button["x"] + button["width"] <= 360
+
+
+NO_SIDEWAYS_SCROLL = (
+    "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+)
+
+
+def test_reflow_at_320px(open_page, page_type):
+    """WCAG 1.4.10: at 320 CSS px (1280 px zoomed to 400 %) nothing scrolls sideways."""
+    path, _ = PAGE_TYPES[page_type]
+    page = open_page(path, width=320, height=640)
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+
+
+@pytest.mark.parametrize("path", ["/codes", "/codes/0xCAA20003", "/faq", "/search?q=proxy"])
+def test_text_spacing_can_be_increased(open_page, path):
+    """WCAG 1.4.12: with the spacing a reader's own stylesheet may set, nothing is cut off."""
+    # The site's CSP (rightly) refuses an injected stylesheet; a user's own styles aren't subject
+    # to it, so this context plays the user's browser.
+    page = open_page(path, bypass_csp=True, **PHONE)
+    page.add_style_tag(
+        content="* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+        " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"
+    )
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('main *')].filter(el => {
+             const s = getComputedStyle(el);
+             return (s.overflowX === 'hidden' || s.overflowY === 'hidden')
+               && el.getBoundingClientRect().width > 1  // not a visually hidden label
+               && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+           }).map(el => el.tagName + '.' + el.className)"""
+    )
+    assert clipped == []
