@@ -161,17 +161,62 @@ def test_an_old_schema_is_upgraded_once(storage: Storage, monkeypatch) -> None:
     calls: list[int] = []
 
     def add_column(connection: sa.Connection) -> None:
-        calls.append(2)
+        calls.append(SCHEMA_VERSION + 1)
         connection.exec_driver_sql("ALTER TABLE feedback ADD COLUMN upgraded INTEGER")
 
-    monkeypatch.setattr(storage_module, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(storage_module, "UPGRADES", {2: add_column})
-    assert storage.init_schema() == 2
-    assert storage.init_schema() == 2
-    assert calls == [2]
+    monkeypatch.setattr(storage_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(storage_module, "UPGRADES", {SCHEMA_VERSION + 1: add_column})
+    assert storage.init_schema() == SCHEMA_VERSION + 1
+    assert storage.init_schema() == SCHEMA_VERSION + 1
+    assert calls == [SCHEMA_VERSION + 1]
     columns = {c["name"] for c in sa.inspect(storage.engine).get_columns("feedback")}
     assert "upgraded" in columns
-    assert [tuple(row) for row in _rows_of_version(storage)] == [(2,)]
+    assert [tuple(row) for row in _rows_of_version(storage)] == [(SCHEMA_VERSION + 1,)]
+
+
+def test_a_version_1_database_gets_the_language_column(database_url: str, tmp_path) -> None:
+    """The first release stored feedback without the page's language."""
+    url = resolve_url(database_url, tmp_path)
+    first = sa.MetaData()  # the tables as version 1 made them
+    version_table = sa.Table(
+        "schema_version", first, sa.Column("version", sa.Integer, primary_key=True)
+    )
+    old_feedback = sa.Table(
+        "feedback",
+        first,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("target", sa.String(100), nullable=False),
+        sa.Column("section", sa.String(100), nullable=False),
+        sa.Column("helpful", sa.Boolean, nullable=False),
+        sa.Column("comment", sa.String(500)),
+        sa.Column("tried", sa.String(500)),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        first.create_all(connection)
+        connection.execute(version_table.insert().values(version=1))
+        connection.execute(
+            old_feedback.insert().values(
+                kind="code",
+                target="0xCAA20003",
+                section="",
+                helpful=False,
+                comment="Old",
+                created_at=datetime(2025, 1, 1, 10, tzinfo=UTC),
+            )
+        )
+    engine.dispose()
+    store = Storage(url)
+    try:
+        assert store.init_schema() == SCHEMA_VERSION == 2
+        store.add_feedback("page", "faq", "why", True, language="de")
+        rows = _rows(store, feedback)
+        assert [(r.comment, r.language) for r in rows] == [("Old", ""), (None, "de")]
+        assert [tuple(row) for row in _rows_of_version(store)] == [(2,)]
+    finally:
+        store.dispose()
 
 
 def test_a_newer_schema_is_left_alone(storage: Storage, caplog) -> None:

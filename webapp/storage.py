@@ -44,12 +44,21 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "storage"
 SQLITE_FILE = "signin-help.sqlite3"
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The version of the tables below. To change the schema: bump it, and add to :data:`UPGRADES`
 the step that takes an existing database from the previous version (new tables need no step:
 ``create_all`` adds them)."""
 
-UPGRADES: dict[int, Callable[[Connection], None]] = {}
+
+def _add_feedback_language(connection: Connection) -> None:
+    connection.exec_driver_sql(
+        "ALTER TABLE feedback ADD COLUMN language VARCHAR(16) NOT NULL DEFAULT ''"
+    )
+
+
+UPGRADES: dict[int, Callable[[Connection], None]] = {
+    2: _add_feedback_language,  # the language of the page the answer is about
+}
 """version -> function that upgrades a database from ``version - 1`` to ``version``."""
 
 MAX_TEXT_LENGTH = 500  # a comment, or "what you tried"
@@ -111,7 +120,7 @@ feedback = sa.Table(
     sa.Column("kind", sa.String(8), nullable=False),  # "code" or "page"
     sa.Column("target", sa.String(MAX_TARGET_LENGTH), nullable=False),  # the code or page slug
     sa.Column("section", sa.String(MAX_TARGET_LENGTH), nullable=False),  # anchor, or ""
-    sa.Column("language", sa.String(16), nullable=False),  # of the page: "en", "de"
+    sa.Column("language", sa.String(16), nullable=False, server_default=""),  # "en", "de"
     sa.Column("helpful", sa.Boolean, nullable=False),
     sa.Column("comment", sa.String(MAX_TEXT_LENGTH)),
     sa.Column("tried", sa.String(MAX_TEXT_LENGTH)),
@@ -220,7 +229,10 @@ def create_engine(url: sa.URL) -> Engine:
         # No pool: opening a SQLite file costs microseconds, and a connection that is never
         # kept can neither cross a fork nor be left unclosed.
         engine = sa.create_engine(
-            url, poolclass=sa.NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+            url,
+            poolclass=sa.NullPool,
+            hide_parameters=True,  # what people typed stays out of error logs
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
         )
         sa.event.listen(engine, "connect", _sqlite_on_connect)
         sa.event.listen(engine, "begin", _sqlite_on_begin)
@@ -232,6 +244,7 @@ def create_engine(url: sa.URL) -> Engine:
         max_overflow=5,
         pool_timeout=CONNECT_TIMEOUT_S,
         pool_recycle=1800,
+        hide_parameters=True,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_S},
     )
 
