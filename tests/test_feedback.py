@@ -3,6 +3,7 @@ what is stored (and what is not), and a database that is down."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 import threading
@@ -335,6 +336,20 @@ def test_control_characters_are_dropped(client: FlaskClient, app) -> None:
         data={"about": "code:0xCAA20003", "helpful": "no", "comment": "a\x00b\x1b[31mc\td"},
     )
     assert rows(app)[0].comment == "ab[31mc\td"
+
+
+def test_a_file_posted_as_a_field_is_ignored(client: FlaskClient, app) -> None:
+    response = client.post(
+        "/feedback",
+        data={
+            "about": "code:0xCAA20003",
+            "helpful": "no",
+            "comment": (io.BytesIO(b"not text"), "notes.txt"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    assert [(r.helpful, r.comment) for r in rows(app)] == [(False, None)]
 
 
 def test_other_methods_are_refused(client: FlaskClient) -> None:

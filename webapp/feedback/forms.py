@@ -24,7 +24,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def clean_text(value: str | None) -> str:
     """Text as typed, with browsers' CRLF line ends as LF (a textarea's maxlength counts a line
     end as one character) and no control characters, trimmed."""
-    if not value:
+    if not value or not isinstance(value, str):  # a file posted in a text field, say
         return ""
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 

@@ -43,7 +43,7 @@ MAX_OPEN = 5
 
 @bp.post("")
 def submit() -> ResponseReturnValue:
-    form = FeedbackForm()
+    form = FeedbackForm(formdata=request.form)  # fields only: the form takes no files
     if not form.validate():
         return _form_page(form, 400)
     target = form.target
@@ -93,7 +93,7 @@ def expired(error: CSRFError) -> ResponseReturnValue:
     """No valid token (a page left open for hours, or cookies blocked): nothing is stored, and
     the person gets their answer back, in a fresh form, to send again."""
     log.info("Feedback refused: %s", error.description)
-    return _form_page(FeedbackForm(), 400, expired=True)
+    return _form_page(FeedbackForm(formdata=request.form), 400, expired=True)
 
 
 def _form_page(form: FeedbackForm, status: int, **flags: bool) -> ResponseReturnValue:
