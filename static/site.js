@@ -5,6 +5,40 @@
 (function () {
   "use strict";
 
+  // --- Words, in the page's language (<html lang>), English when we have no translation ----
+  var WORDS = {
+    en: {
+      copied: { code: "Code copied. You can paste it into an email or chat.",
+                message: "Message copied. You can paste it into an email or chat." },
+      selected: { code: "Couldn't copy by itself: the code is selected, so use your device's Copy command.",
+                  message: "Couldn't copy by itself: the message is selected, so use your device's Copy command." },
+      orEarlier: "or earlier",
+      suggestions: "Suggestions",
+      kind: { code: "Status code", page: "Help page" },
+      count: function (n) {
+        return n + (n === 1 ? " suggestion" : " suggestions") +
+          ". Use the up and down arrow keys to choose one, or press Enter to search.";
+      },
+      none: "No suggestions. Press Enter to search."
+    },
+    de: {
+      copied: { code: "Code kopiert. Sie können ihn in eine E-Mail oder einen Chat einfügen.",
+                message: "Nachricht kopiert. Sie können sie in eine E-Mail oder einen Chat einfügen." },
+      selected: { code: "Automatisches Kopieren ging nicht: Der Code ist markiert. Kopieren Sie ihn mit dem Befehl „Kopieren“ Ihres Geräts.",
+                  message: "Automatisches Kopieren ging nicht: Die Nachricht ist markiert. Kopieren Sie sie mit dem Befehl „Kopieren“ Ihres Geräts." },
+      orEarlier: "oder früher",
+      suggestions: "Vorschläge",
+      kind: { code: "Statuscode", page: "Hilfeseite" },
+      count: function (n) {
+        return n + (n === 1 ? " Vorschlag" : " Vorschläge") +
+          ". Mit den Pfeiltasten nach oben und unten auswählen oder mit der Eingabetaste suchen.";
+      },
+      none: "Keine Vorschläge. Mit der Eingabetaste suchen."
+    }
+  };
+  var lang = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
+  var words = WORDS[lang] || WORDS.en;
+
   // --- Copy buttons ---------------------------------------------------------------------
   // navigator.clipboard needs a secure context (HTTPS or localhost); an intranet site on plain
   // HTTP falls back to the older copy command, and failing that selects the text for the person.
@@ -49,16 +83,15 @@
     if (!target) { return; }
     var section = button.closest("section");
     var status = section && section.querySelector(".copy-status");
-    var what = target.tagName === "TEXTAREA" ? "Message" : "Code";
+    var what = target.tagName === "TEXTAREA" ? "message" : "code";
     button.hidden = false;
     button.addEventListener("click", function () {
       var text = ("value" in target ? target.value : target.textContent).trim();
       copyText(text).then(
-        function () { say(status, what + " copied. You can paste it into an email or chat."); },
+        function () { say(status, words.copied[what]); },
         function () {
           selectContents(target);
-          say(status, "Couldn't copy by itself: the " + what.toLowerCase() +
-            " is selected, so use your device's Copy command.");
+          say(status, words.selected[what]);
         }
       );
     });
@@ -83,13 +116,16 @@
           encodeURIComponent(message.value.replace(/\r?\n/g, "\r\n")));
       }
     };
-    var stamp = new Date().toLocaleString(undefined, {
+    // In the page's language, like the rest of the message.
+    var stamp = new Date().toLocaleString(document.documentElement.lang || undefined, {
       dateStyle: "medium", timeStyle: "short"
     });
     var zone = "";
     try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (error) { zone = ""; }
+    // The blank to fill is named by the page (it is translated with the message).
+    var blank = message.getAttribute("data-time-blank") || "[date and time]";
     message.value = message.value.replace(
-      "[date and time]", stamp + (zone ? " (" + zone + ")" : "") + ", or earlier"
+      blank, stamp + (zone ? " (" + zone + ")" : "") + ", " + words.orEarlier
     );
     sync();
     message.addEventListener("input", sync);
@@ -107,7 +143,7 @@
     list.id = listId;
     list.className = "suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Suggestions");
+    list.setAttribute("aria-label", words.suggestions);
     list.hidden = true;
     var live = document.createElement("div");
     live.className = "visually-hidden";
@@ -164,7 +200,7 @@
         option.setAttribute("aria-selected", "false");
         var kind = document.createElement("span");
         kind.className = "kind";
-        kind.textContent = result.kind === "code" ? "Status code" : "Help page";
+        kind.textContent = result.kind === "code" ? words.kind.code : words.kind.page;
         var gap = document.createElement("span");
         gap.className = "visually-hidden";
         gap.textContent = ": ";
@@ -181,11 +217,10 @@
       input.removeAttribute("aria-activedescendant");
       if (results.length) {
         open();
-        live.textContent = results.length + (results.length === 1 ? " suggestion" : " suggestions") +
-          ". Use the up and down arrow keys to choose one, or press Enter to search.";
+        live.textContent = words.count(results.length);
       } else {
         close();
-        live.textContent = "No suggestions. Press Enter to search.";
+        live.textContent = words.none;
       }
     }
     function suggest() {

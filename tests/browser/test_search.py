@@ -175,3 +175,17 @@ def test_a_search_that_cannot_be_used_says_why_next_to_the_field(open_page):
     # The message comes before the field, where reading (and a screen reader) meets it first.
     problem = page.locator("#search-problem").bounding_box()
     assert problem["y"] < field.bounding_box()["y"]
+
+
+def test_suggestions_speak_the_language_of_the_page(open_page):
+    page = open_page("/de/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    field = page.locator("main input[type=search]")
+    field.click()
+    field.press_sequentially("0xCAA2000", delay=20)
+    page.get_by_role("listbox", name="Vorschläge").wait_for(state="visible")
+    status = page.locator(".combobox [role=status]").first
+    page.wait_for_function(
+        "el => / Vorschl(ag|äge)\\. /.test(el.textContent)", arg=status.element_handle()
+    )
+    assert page.get_by_role("option").first.inner_text().startswith("Statuscode")
