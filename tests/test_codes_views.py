@@ -35,7 +35,7 @@ def test_code_page_says_what_happened_what_to_try_and_what_to_send(client: Flask
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     h1 = html.split("<h1>", 1)[1].split("</h1>", 1)[0]
-    assert "0xCAA20003" in h1 and h1.endswith(" Check your clock")  # code, then title
+    assert "0xCAA20003" in h1 and h1.endswith(" <span>Check your clock</span>")  # code, then title
     assert "What happened" in html and "<strong>date and time</strong>" in html
     assert '<ol class="steps">' in html and "<li>Set the time automatically.</li>" in html
     assert "When to contact IT" in html

@@ -35,7 +35,7 @@ def test_form_posts_over_the_limit_get_429_with_retry_after(client: FlaskClient)
     assert 0 < int(response.headers["Retry-After"]) <= 60
     assert response.mimetype == "text/html"
     body = response.get_data(as_text=True)
-    assert "Too Many Requests" in body
+    assert "Too many tries in a short time" in body
     assert "too often" in body  # the site's words, in the site's layout
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Security-Policy"]

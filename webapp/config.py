@@ -15,8 +15,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # environment variable -> (Flask config key, default)
 _SETTINGS: dict[str, tuple[str, Any]] = {
     "CONTENT_DIR": ("CONTENT_DIR", str(PROJECT_ROOT / "content")),
-    "SITE_NAME": ("SITE_NAME", "Teams sign-in help"),
-    "IT_CONTACT_NAME": ("IT_CONTACT_NAME", "the IT service desk"),
+    # Empty: the translated "Teams sign-in help" / "the IT service desk" of each language.
+    "SITE_NAME": ("SITE_NAME", ""),
+    "IT_CONTACT_NAME": ("IT_CONTACT_NAME", ""),
     "IT_CONTACT_EMAIL": ("IT_CONTACT_EMAIL", ""),
     "IT_CONTACT_URL": ("IT_CONTACT_URL", ""),
     "SECRET_KEY": ("SECRET_KEY", None),

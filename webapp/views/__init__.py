@@ -6,6 +6,7 @@ from flask import Flask
 
 from webapp.content import current_content
 from webapp.views import api, codes, errors, health, pages, search
+from webapp.views.site import it_contact_name, site_name
 
 
 def init_app(app: Flask) -> None:
@@ -16,10 +17,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def site() -> dict:
         return {
-            "site_name": app.config["SITE_NAME"],
+            "site_name": site_name(),
             "nav_pages": current_content().pages,
             "it_contact": {
-                "name": app.config["IT_CONTACT_NAME"],
+                "name": it_contact_name(),
                 "email": app.config["IT_CONTACT_EMAIL"],
                 "url": app.config["IT_CONTACT_URL"],
             },

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from webapp.content.model import NO_CODE
 
@@ -16,31 +17,37 @@ class MessageForIT:
     body: str
     mailto: str | None  # a mailto: link when an IT e-mail address is configured
     helpdesk_url: str | None
+    time_blank: str  # the blank in the body that the page's script fills with the time
+
+
+def time_blank() -> str:
+    """The blank for the time, in the page's language (the script looks for it)."""
+    return _("[date and time]")
 
 
 def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
     """The subject and body a person can send IT as they are, with blanks to fill in."""
     if code == NO_CODE:
-        what = "Teams keeps asking me to re-enter my smart card PIN, with no status code"
-        subject = "Teams sign-in: smart card PIN prompt"
+        what = _("Teams keeps asking me to re-enter my smart card PIN, with no status code")
+        subject = _("Teams sign-in: smart card PIN prompt")
     else:
-        what = f"Teams won't let me sign in. It shows status code {code}"
-        subject = f"Teams sign-in problem: status code {code}"
+        what = _("Teams won't let me sign in. It shows status code %(code)s", code=code)
+        subject = _("Teams sign-in problem: status code %(code)s", code=code)
     if title:
-        what += f' ("{title}")'
+        what += f" (“{title}”)"
     body = "\n".join(
         (
-            "Hello,",
+            _("Hello,"),
             "",
             f"{what}.",
             "",
-            "When it started: [date and time]",
-            "Device: [for example, Windows laptop, Mac, phone]",
-            "What I have tried: [for example, restarting Teams, checking the clock]",
+            _("When it started: %(blank)s", blank=time_blank()),
+            _("Device: [for example, Windows laptop, Mac, phone]"),
+            _("What I have tried: [for example, restarting Teams, checking the clock]"),
             "",
-            f"Help page: {page_url}",
+            _("Help page: %(url)s", url=page_url),
             "",
-            "Thank you",
+            _("Thank you"),
         )
     )
     email = current_app.config.get("IT_CONTACT_EMAIL") or None
@@ -49,4 +56,5 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
         if email
         else None
     )
-    return MessageForIT(subject, body, mailto, current_app.config.get("IT_CONTACT_URL") or None)
+    helpdesk = current_app.config.get("IT_CONTACT_URL") or None
+    return MessageForIT(subject, body, mailto, helpdesk, time_blank())

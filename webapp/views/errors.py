@@ -6,12 +6,37 @@ import logging
 
 from flask import Blueprint, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.logs import request_id
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
+
+
+# What people read on an error page, in their language; Werkzeug's own texts are for machines.
+HUMAN_TEXTS = {
+    400: (
+        _l("Something in that request was wrong"),
+        _l("Please go back and try again, or search for your status code below."),
+    ),
+    405: (
+        _l("That isn't possible here"),
+        _l("This address can be read, but not sent to."),
+    ),
+    413: (
+        _l("That was too much to send"),
+        _l("Please send less text and try again."),
+    ),
+    429: (
+        _l("Too many tries in a short time"),
+        _l(
+            "You have sent forms from this address too often in a short time. Please wait a "
+            "little, then try again. Searching and reading still work."
+        ),
+    ),
+}
 
 
 def wants_json() -> bool:
@@ -30,8 +55,14 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
         )
     else:
         # request_id: the reference a 5xx page asks the person to give IT (see webapp.logs).
+        title, description = HUMAN_TEXTS.get(status, (error.name, error.description))
         response = render_template(
-            "errors/error.html", error=error, status=status, request_id=request_id()
+            "errors/error.html",
+            error=error,
+            status=status,
+            error_title=title,
+            error_description=description,
+            request_id=request_id(),
         )
     # Keep only the Allow header of a 405; the error's own Content-Type is HTML.
     allow = {k: v for k, v in error.get_headers() if k.lower() == "allow"}

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from webapp.feedback import note_search
 from webapp.search import current_engine
+from webapp.views.site import site_name
 
 bp = Blueprint("search", __name__)
 
@@ -21,12 +23,14 @@ def read_query() -> tuple[str, str | None]:
     """The query ``q`` of the request, and a message for the person if it cannot be used."""
     query = request.args.get("q", "").strip()
     if len(query) > MAX_QUERY_LENGTH:
-        return query, (
-            f"That search is {len(query)} characters long; please keep it under "
-            f"{MAX_QUERY_LENGTH}. A status code or a few words work best."
+        return query, _(
+            "That search is %(length)d characters long; please keep it under %(limit)d. "
+            "A status code or a few words work best.",
+            length=len(query),
+            limit=MAX_QUERY_LENGTH,
         )
     if "\x00" in query:
-        return query.replace("\x00", ""), "That search contains a character we cannot read."
+        return query.replace("\x00", ""), _("That search contains a character we cannot read.")
     return query, None
 
 
@@ -47,5 +51,5 @@ def search() -> ResponseReturnValue:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> ResponseReturnValue:
-    xml = render_template("search/opensearch.xml", site_name=current_app.config["SITE_NAME"])
+    xml = render_template("search/opensearch.xml", site_name=site_name())
     return current_app.response_class(xml, mimetype="application/opensearchdescription+xml")

@@ -1,0 +1,209 @@
+"""Languages: every route in both languages, the first-visit choice, the switcher, hreflang,
+fallbacks to English, and German searches over the shipped content."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import make_app, write_content
+from flask.testing import FlaskClient
+
+from webapp.content import load_site
+from webapp.search.engine import SearchEngine
+
+GERMAN = {"Accept-Language": "de-DE,de;q=0.9,en;q=0.6"}
+
+ROUTES = [
+    "/",
+    "/codes",
+    "/codes/0xCAA20003",
+    "/codes/none",
+    "/faq",
+    "/references",
+    "/search?q=proxy",
+]
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_every_page_exists_in_both_languages(shipped_client: FlaskClient, route: str) -> None:
+    english = shipped_client.get(route + ("&" if "?" in route else "?") + "lang=en")
+    german = shipped_client.get("/de" + route)
+    assert english.status_code == german.status_code == 200
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert '<html lang="de">' in german.get_data(as_text=True)
+
+
+def test_german_code_page_is_written_in_german(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/de/codes/0xCAA20003").get_data(as_text=True)
+    assert "Uhrzeit" in html
+    assert 'href="/de/codes"' in html  # navigation stays in German
+    assert "Zeitüberschreitung" in shipped_client.get("/de/codes/0xCAA82EE2").get_data(as_text=True)
+
+
+def test_german_unknown_code_is_explained_in_german(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/de/codes/0xCAA82EFD")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "12029" in html and "Verbindung" in html
+
+
+def test_other_spellings_redirect_within_the_language(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/de/codes/caa20003")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/de/codes/0xCAA20003"
+    search = shipped_client.get("/de/search?q=Oxcaa2OOO3")
+    assert search.headers["Location"] == "/de/codes/0xCAA20003"
+
+
+def test_first_visit_follows_the_browser_language(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/", headers=GERMAN)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/de/"
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_first_visit_in_english_stays_and_says_it_varies(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert response.status_code == 200
+    assert "Accept-Language" in response.headers["Vary"]
+    assert shipped_client.get("/", headers={"Accept-Language": "fr"}).status_code == 200
+
+
+def test_explicit_english_home_is_never_redirected(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/?lang=en", headers=GERMAN)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def test_only_the_home_page_negotiates(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/codes/0xCAA20003", headers=GERMAN)
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.get_data(as_text=True)
+
+
+def switcher_links(html: str) -> dict[str, str]:
+    nav = html[html.index('class="languages"') :]
+    nav = nav[: nav.index("</nav>")]
+    return dict(
+        (code, href) for href, code in re.findall(r'<a href="([^"]+)" hreflang="([^"]+)"', nav)
+    )
+
+
+def test_switcher_keeps_the_person_on_the_same_page(shipped_client: FlaskClient) -> None:
+    english = switcher_links(shipped_client.get("/codes/0xCAA20003").get_data(as_text=True))
+    assert english == {
+        "en": "http://localhost/codes/0xCAA20003",
+        "de": "http://localhost/de/codes/0xCAA20003",
+    }
+    german = switcher_links(shipped_client.get("/de/search?q=Uhr").get_data(as_text=True))
+    assert german["en"] == "http://localhost/search?q=Uhr"
+
+
+def test_switcher_to_english_home_avoids_the_redirect(shipped_client: FlaskClient) -> None:
+    links = switcher_links(shipped_client.get("/de/").get_data(as_text=True))
+    assert links["en"] == "http://localhost/?lang=en"
+
+
+def test_hreflang_alternates_name_every_language(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/de/faq").get_data(as_text=True)
+    assert '<link rel="alternate" hreflang="en" href="http://localhost/faq">' in html
+    assert '<link rel="alternate" hreflang="de" href="http://localhost/de/faq">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://localhost/faq">' in html
+
+
+def test_api_takes_the_language(shipped_client: FlaskClient) -> None:
+    body = shipped_client.get("/api/search?q=Anmeldedaten&lang=de").get_json()
+    assert body["results"][0]["code"] == "0xCAA90018"
+    assert body["results"][0]["url"] == "http://localhost/de/codes/0xCAA90018"
+    assert shipped_client.get("/de/api/search?q=Chipkarte").get_json()["results"][0]["code"] == (
+        "none"
+    )
+
+
+def test_api_refuses_an_unknown_language(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/api/search?q=proxy&lang=xx")
+    assert response.status_code == 400
+    assert "lang" in response.get_json()["message"]
+
+
+def test_codes_are_found_in_any_language(shipped_client: FlaskClient) -> None:
+    body = shipped_client.get("/api/search?q=caa2-0003&lang=de").get_json()
+    assert body["code"] == "0xCAA20003"
+
+
+GERMAN_ENGINE = SearchEngine(load_site(Path(__file__).parents[1] / "content").contents["de"])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Zeitüberschreitung", "0xCAA82EE2"),
+        ("zeitueberschreitung", "0xCAA82EE2"),
+        ("Zeitueberschreitung", "0xCAA82EE2"),
+        ("zeitüberschreitnug", "0xCAA82EE2"),  # a typo
+        ("Anmeldedaten", "0xCAA90018"),
+        ("Kennwort falsch", "0xCAA90018"),
+        ("Uhrzeit", "0xCAA20003"),
+        ("Chipkarte", "none"),
+        ("Proxy", "0xCAA70004"),
+        ("Namensauflösung", "0xCAA82EE7"),
+        ("Verbindung unterbrochen", "0xCAA70007"),
+        ("Genehmigung", "0xCAA20004"),
+        ("warum kann ich mich nicht anmelden", "faq#why-cant-i-sign-in"),
+        ("mehrstufige Authentifizierung", "faq#what-is-mfa"),
+        ("einmaliges Anmelden", "faq#what-is-sso"),
+        ("moderne Authentifizierung", "faq#what-is-modern-authentication"),
+        ("Anmeldeda", "0xCAA90018"),  # a prefix, as people type
+    ],
+)
+def test_german_word_query_finds_the_expected_answer(query: str, expected: str) -> None:
+    hits = GERMAN_ENGINE.search(query).hits
+    assert hits, query
+    document = hits[0].document
+    found = document.key if document.kind == "code" else f"{document.key}#{document.anchor}"
+    assert found == expected
+
+
+# -- fallbacks over a partly translated small content folder -----------------------------------
+
+PARTIAL_GERMAN_CODES = """
+[[code]]
+code = "0xCAA20003"
+title = "Prüfen Sie Ihre Uhr"
+summary = "Datum und Uhrzeit stimmen nicht."
+steps = ["Uhrzeit automatisch festlegen."]
+contact_it = "Wenden Sie sich an die IT."
+"""
+
+
+@pytest.fixture
+def partial_client(tmp_path: Path) -> FlaskClient:
+    root = write_content(tmp_path / "content", **{"de__codes.toml": PARTIAL_GERMAN_CODES})
+    return make_app(root, tmp_path).test_client()
+
+
+def test_translated_entry_is_shown_in_german(partial_client: FlaskClient) -> None:
+    html = partial_client.get("/de/codes/0xCAA20003").get_data(as_text=True)
+    assert "Prüfen Sie Ihre Uhr" in html
+    assert 'untranslated"' not in html
+
+
+def test_untranslated_entry_falls_back_to_english_and_says_so(
+    partial_client: FlaskClient,
+) -> None:
+    response = partial_client.get("/de/codes/0xCAA82EE2")
+    assert response.status_code == 200  # never a 404 for a missing translation
+    html = response.get_data(as_text=True)
+    assert "The request timed out" in html
+    assert 'notice untranslated"' in html
+    assert 'href="http://localhost/codes/0xCAA82EE2"' in html  # the English original
+    assert 'lang="en"' in html  # the English text is marked as English for screen readers
+
+
+def test_untranslated_page_falls_back_to_english(partial_client: FlaskClient) -> None:
+    response = partial_client.get("/de/faq")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'notice untranslated"' in html and "Why can't I sign in?" in html
