@@ -207,3 +207,25 @@ def test_untranslated_page_falls_back_to_english(partial_client: FlaskClient) ->
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert 'notice untranslated"' in html and "Why can't I sign in?" in html
+
+
+def test_interface_is_in_german_on_german_pages(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/de/codes/0xCAA20003").get_data(as_text=True)
+    assert "Was Sie versuchen können" in html
+    assert "What you can try" not in html
+    assert "Statuscode 0xCAA20003" in html  # the prepared message for IT, in German
+    assert "Hilfe zur Teams-Anmeldung" in html  # the site's translated default name
+
+
+def test_results_count_uses_german_plurals(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/de/search?q=Proxy").get_data(as_text=True)
+    assert re.search(r"\d+ Ergebnisse?<", html)
+
+
+def test_german_error_pages(shipped_client: FlaskClient) -> None:
+    response = shipped_client.get("/de/nirgendwo")
+    assert response.status_code == 404
+    assert '<html lang="de">' in response.get_data(as_text=True)
+    too_long = shipped_client.get("/de/search", query_string={"q": "x" * 300})
+    assert too_long.status_code == 400
+    assert "200" in too_long.get_data(as_text=True)

@@ -121,5 +121,61 @@ def test_check_content_counts_missing_translations_without_failing(tmp_path: Pat
     root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
     result = CliRunner().invoke(check_content, ["--content-dir", str(root)])
     assert result.exit_code == 0, result.output
-    assert "de: 8 not translated yet:" in result.output
+    assert "de: 9 not translated yet:" in result.output
     assert "code 0xCAA82EE2" in result.output and "page faq" in result.output
+
+
+CATALOGUE = """
+msgid ""
+msgstr ""
+"Language: de\\n"
+"Content-Type: text/plain; charset=utf-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+
+msgid "Search"
+msgstr "Suchen"
+
+#, python-format
+msgid "We don't have a page for %(code)s yet"
+msgstr "{translation}"
+
+msgid "Copy code"
+msgstr ""
+"""
+
+
+def test_interface_catalogue_is_checked_and_counted(tmp_path: Path) -> None:
+    po = CATALOGUE.replace("{translation}", "Für %(code)s haben wir noch keine Seite")
+    root = site_with(tmp_path, **{"messages.po": po})
+    site = load_site(root)
+    assert "1 interface strings" in site.untranslated["de"]
+
+
+def test_catalogue_with_a_broken_placeholder_fails(tmp_path: Path) -> None:
+    po = CATALOGUE.replace("{translation}", "Für %(kode)s haben wir noch keine Seite")
+    root = site_with(tmp_path, **{"messages.po": po})
+    with pytest.raises(ContentError) as caught:
+        load_site(root)
+    assert any(
+        str(p).startswith("content/de/messages.po: msgid") and "kode" in str(p)
+        for p in caught.value.problems
+    )
+
+
+def test_unreadable_catalogue_fails(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"messages.po": "garbage line\n"})
+    with pytest.raises(ContentError, match="not a valid gettext catalogue"):
+        load_site(root)
+
+
+def test_translation_without_a_catalogue_is_listed(tmp_path: Path) -> None:
+    root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
+    assert "interface (no messages.po)" in load_site(root).untranslated["de"]
+
+
+def test_shipped_german_is_complete() -> None:
+    from conftest import SHIPPED_CONTENT
+
+    site = load_site(SHIPPED_CONTENT)
+    assert site.languages == ("en", "de")
+    assert site.untranslated["de"] == ()

@@ -23,18 +23,17 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from flask import Flask, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 
 from webapp.content import current_site
+from webapp.content.catalogues import read_catalogue
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "webapp.language"  # WSGI environ: the language of the address
 OUTER_ROOT_KEY = "webapp.outer_script_root"  # WSGI environ: SCRIPT_NAME before the prefix
-CATALOGUE = "messages.po"
 
 
 class LanguagePrefix:
@@ -80,16 +79,14 @@ def compile_catalogues(content_dir: Path, languages: Iterable[str], target: Path
     """Compile each ``content/<language>/messages.po`` to ``target``; the languages compiled."""
     compiled = []
     for language in languages:
-        source = content_dir / language / CATALOGUE
-        if not source.is_file():
-            continue
-        with source.open("rb") as handle:
-            catalogue = read_po(handle, locale=language.replace("-", "_"))
+        checked = read_catalogue(content_dir / language, language)
+        if checked is None or checked.catalogue is None:
+            continue  # no catalogue: the interface stays in the default language
         folder = target / language.replace("-", "_") / "LC_MESSAGES"
         folder.mkdir(parents=True, exist_ok=True)
         # Written beside and renamed, so workers starting together never read half a file.
         with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as out:
-            write_mo(out, catalogue)
+            write_mo(out, checked.catalogue)
         os.replace(out.name, folder / "messages.mo")
         compiled.append(language)
     return compiled

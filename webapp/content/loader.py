@@ -8,7 +8,8 @@ Layout of a content folder::
     home.md         the home page (TOML front matter between +++ lines, then Markdown)
     pages/*.md      pages served at /<file name without .md>
     de/, fr/, …     a translation: the same files, each optional, each entry complete;
-                    what is not translated falls back to the default language
+                    what is not translated falls back to the default language; and
+                    messages.po, the interface strings (from messages.pot)
 
 Every problem found is collected, so one run of ``flask check-content`` lists them all, each
 naming the file, the entry and what is wrong.
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from webapp.content import markdown
+from webapp.content.catalogues import CATALOGUE, read_catalogue
 from webapp.content.model import (
     NO_CODE,
     CodeEntry,
@@ -624,6 +626,14 @@ def load_site(
             continue
         reader = _Reader(problems, folder, folder.name, base)
         content = reader.content()
+        catalogue = read_catalogue(folder, folder.name)
+        if catalogue is None:
+            reader.untranslated.append("interface (no messages.po)")
+        else:
+            for entry, message in catalogue.problems:
+                problems.add(folder / CATALOGUE, entry, message)
+            if catalogue.untranslated:
+                reader.untranslated.append(f"{catalogue.untranslated} interface strings")
         if content is not None:
             contents[folder.name] = content
             untranslated[folder.name] = tuple(reader.untranslated)

@@ -34,7 +34,7 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
         what = _("Teams won't let me sign in. It shows status code %(code)s", code=code)
         subject = _("Teams sign-in problem: status code %(code)s", code=code)
     if title:
-        what += f" (“{title}”)"
+        what += _(" (“%(title)s”)", title=title)
     body = "\n".join(
         (
             _("Hello,"),
