@@ -60,14 +60,15 @@ def test_a_code_page_prints_as_a_clean_one_pager(open_page, base_url, screenshot
 
 
 def test_every_code_prints_on_one_page(open_page, base_url):
+    """Every code in the table and an unknown one, in English and German, on A4 and Letter."""
     page = open_page("")
     codes = [entry["code"] for entry in page.request.get("/api/codes").json()["codes"]]
     assert len(codes) >= 5
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for code in codes:
-        page.goto(f"/codes/{code}")
+    for path in [f"{lang}/codes/{code}" for lang in ("", "/de") for code in [*codes, "0xCAA82EFD"]]:
+        page.goto(path)
         for paper in ("A4", "Letter"):
             pdf = page.pdf(format=paper, print_background=False)
-            if code == "0xCAA20003" and paper == "A4":
+            if path == "/codes/0xCAA20003" and paper == "A4":
                 (ARTIFACTS / "code-page.pdf").write_bytes(pdf)
-            assert pdf_pages(pdf) == 1, f"/codes/{code} prints on {pdf_pages(pdf)} {paper} pages"
+            assert pdf_pages(pdf) == 1, f"{path} prints on {pdf_pages(pdf)} {paper} pages"
