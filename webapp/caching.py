@@ -60,7 +60,8 @@ from flask import Flask, current_app, g, request, session
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import Serializer, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES, dump_cookie, parse_accept_header, parse_etags
 
@@ -484,6 +485,20 @@ def _finish(response: Response) -> Response:
 StartResponse = Callable[..., Any]
 
 
+def _skip_compression(serializer: URLSafeTimedSerializer) -> None:
+    """Make this serializer instance skip its attempt to zlib-compress a short payload. The
+    payloads here (a random 40-digit hex token, a session holding only it) never come out
+    shorter compressed, so the output is the same, without setting up zlib twice a request;
+    and ``loads`` reads either form anyway. Anything longer goes the usual way."""
+    usual = serializer.dump_payload
+
+    def dump_payload(obj: Any) -> bytes:
+        json = Serializer.dump_payload(serializer, obj)
+        return base64_encode(json) if len(json) < 128 else usual(obj)
+
+    serializer.dump_payload = dump_payload  # type: ignore[method-assign]
+
+
 class FastPath:
     """WSGI layer answering page-cache hits for requests that carry no session cookie, without
     entering Flask. The answer is the same, header for header, as the hook path's (a test
@@ -529,6 +544,8 @@ class FastPath:
             }
             secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
             signer = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+            for instance in (signer, serializer):
+                _skip_compression(instance)
             self._csrf = (signer, serializer, interface.get_cookie_name(app), cookie)
         return True
 
