@@ -229,3 +229,54 @@ def test_german_error_pages(shipped_client: FlaskClient) -> None:
     too_long = shipped_client.get("/de/search", query_string={"q": "x" * 300})
     assert too_long.status_code == 400
     assert "200" in too_long.get_data(as_text=True)
+
+
+GERMAN_PAGES = [
+    "/de/",
+    "/de/codes",
+    "/de/codes/0xCAA20003",
+    "/de/codes/0xCAA82EFD",
+    "/de/faq",
+    "/de/search?q=Uhr",
+    "/de/api/search?q=Uhr",
+    "/de/nirgendwo",
+]
+
+
+@pytest.mark.parametrize("path", GERMAN_PAGES)
+def test_german_pages_carry_the_security_headers(shipped_client: FlaskClient, path: str) -> None:
+    from test_security import EXPECTED
+
+    response = shipped_client.get(path)
+    for header, value in EXPECTED.items():
+        assert response.headers.get(header) == value, header
+
+
+@pytest.mark.parametrize("path", ["/de/", "/de/codes"])
+def test_german_pages_are_cached_and_revalidated(shipped_client: FlaskClient, path: str) -> None:
+    first = shipped_client.get(path)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert "public" in first.headers["Cache-Control"]
+    again = shipped_client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["/codes/0xCAA20003", "/faq", "/search?q=proxy", "/nope"])
+def test_german_pages_are_cached_like_english_ones(shipped_client: FlaskClient, path: str) -> None:
+    english = shipped_client.get(path)
+    german = shipped_client.get("/de" + path)
+    assert german.headers["Cache-Control"] == english.headers["Cache-Control"]
+
+
+def test_the_page_cache_keeps_languages_apart(shipped_client: FlaskClient) -> None:
+    for _ in range(2):  # the second round is answered from memory
+        english = shipped_client.get("/codes/0xCAA20003").get_data(as_text=True)
+        german = shipped_client.get("/de/codes/0xCAA20003").get_data(as_text=True)
+        assert '<html lang="en">' in english and "What you can try" in english
+        assert '<html lang="de">' in german and "Was Sie versuchen können" in german
+
+
+def test_static_files_have_one_address_in_every_language(shipped_client: FlaskClient) -> None:
+    english = re.search(r'href="([^"]+\.css)"', shipped_client.get("/faq").get_data(as_text=True))
+    german = re.search(r'href="([^"]+\.css)"', shipped_client.get("/de/faq").get_data(as_text=True))
+    assert english[1] == german[1] and english[1].startswith("/static/")

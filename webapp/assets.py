@@ -100,7 +100,9 @@ class Assets:
         asset = self.manifest.by_name.get(name)
         if asset is None:
             raise LookupError(f"No file {name!r} in the static folder {self.folder}.")
-        return url_for("static", filename=asset.hashed)
+        # Outside any language prefix (webapp.i18n): one address per file, cached once.
+        root = request.environ.get("webapp.outer_script_root", request.script_root)
+        return root + url_for("static", filename=asset.hashed)[len(request.script_root) :]
 
     def serve(self, filename: str) -> ResponseReturnValue:
         """The view for ``/static/<path:filename>``: only files of the manifest, from memory."""

@@ -42,6 +42,16 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "faq": ("/faq", 200),
     "references": ("/references", 200),
     "not-found": ("/no-such-page", 404),
+    # The German site: the same checks hold in every language.
+    "de-home": ("/de/", 200),
+    "de-code-table": ("/de/codes", 200),
+    "de-code": ("/de/codes/0xCAA20003", 200),
+    "de-unknown-code": ("/de/codes/0xCAA82EFD", 404),
+    "de-search-results": ("/de/search?q=Zeit%C3%BCberschreitung", 200),
+    "de-search-no-results": ("/de/search?q=Zebra+Xylophon", 200),
+    "de-faq": ("/de/faq", 200),
+    "de-references": ("/de/references", 200),
+    "de-not-found": ("/de/nirgendwo", 404),
 }
 
 # axe-core rule sets: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices.

@@ -26,31 +26,37 @@ def test_axe_finds_no_violations(open_page, axe, screenshot, page_errors, page_t
 def test_page_structure(open_page, page_type):
     path, _ = PAGE_TYPES[page_type]
     page = open_page(path)
-    assert page.locator("html").get_attribute("lang") == "en"
+    language = "de" if page_type.startswith("de-") else "en"
+    assert page.locator("html").get_attribute("lang") == language
     assert page.locator("h1").count() == 1
     assert page.title().strip()
     # Landmarks: one banner, one main, one footer, and the main navigation.
     assert page.get_by_role("banner").count() == 1
     assert page.get_by_role("main").count() == 1
     assert page.get_by_role("contentinfo").count() == 1
-    assert page.get_by_role("navigation", name="Main").count() == 1
+    main_menu = {"en": "Main", "de": "Hauptmenü"}[language]
+    assert page.get_by_role("navigation", name=main_menu, exact=True).count() == 1
     # Every search box on the page is labelled.
     for field in page.locator("input[type=search]").all():
         assert field.evaluate("el => el.labels.length") == 1
 
 
+SKIP_LINK = {"en": "Skip to main content", "de": "Zum Hauptinhalt springen"}
+
+
 def test_skip_link_is_first_and_moves_focus_to_the_main_content(open_page, page_type):
     path, _ = PAGE_TYPES[page_type]
     page = open_page(path)
+    skip = SKIP_LINK["de" if page_type.startswith("de-") else "en"]
     page.keyboard.press("Tab")
     focused = page.evaluate(
         "() => ({text: document.activeElement.textContent.trim(),"
         " href: document.activeElement.getAttribute('href')})"
     )
-    assert focused == {"text": "Skip to main content", "href": "#main"}
+    assert focused == {"text": skip, "href": "#main"}
     # It is visible once focused (not just read out), and it takes you past the header.
-    assert page.get_by_role("link", name="Skip to main content").is_visible()
-    box = page.get_by_role("link", name="Skip to main content").bounding_box()
+    assert page.get_by_role("link", name=skip).is_visible()
+    box = page.get_by_role("link", name=skip).bounding_box()
     assert box["y"] >= 0 and box["height"] >= 44
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
