@@ -5,39 +5,28 @@
 (function () {
   "use strict";
 
-  // --- Words, in the page's language (<html lang>), English when we have no translation ----
-  var WORDS = {
-    en: {
-      copied: { code: "Code copied. You can paste it into an email or chat.",
-                message: "Message copied. You can paste it into an email or chat." },
-      selected: { code: "Couldn't copy by itself: the code is selected, so use your device's Copy command.",
-                  message: "Couldn't copy by itself: the message is selected, so use your device's Copy command." },
-      orEarlier: "or earlier",
-      suggestions: "Suggestions",
-      kind: { code: "Status code", page: "Help page" },
-      count: function (n) {
-        return n + (n === 1 ? " suggestion" : " suggestions") +
-          ". Use the up and down arrow keys to choose one, or press Enter to search.";
-      },
-      none: "No suggestions. Press Enter to search."
-    },
-    de: {
-      copied: { code: "Code kopiert. Sie können ihn in eine E-Mail oder einen Chat einfügen.",
-                message: "Nachricht kopiert. Sie können sie in eine E-Mail oder einen Chat einfügen." },
-      selected: { code: "Automatisches Kopieren ging nicht: Der Code ist markiert. Kopieren Sie ihn mit dem Befehl „Kopieren“ Ihres Geräts.",
-                  message: "Automatisches Kopieren ging nicht: Die Nachricht ist markiert. Kopieren Sie sie mit dem Befehl „Kopieren“ Ihres Geräts." },
-      orEarlier: "oder früher",
-      suggestions: "Vorschläge",
-      kind: { code: "Statuscode", page: "Hilfeseite" },
-      count: function (n) {
-        return n + (n === 1 ? " Vorschlag" : " Vorschläge") +
-          ". Mit den Pfeiltasten nach oben und unten auswählen oder mit der Eingabetaste suchen.";
-      },
-      none: "Keine Vorschläge. Mit der Eingabetaste suchen."
-    }
+  // --- Words, in the page's language ---------------------------------------------------
+  // The page hands them over, translated with the rest of the interface (data-words on
+  // <body>); English is the fallback, so a page without them still speaks.
+  var words = {
+    copied: { code: "Code copied. You can paste it into an email or chat.",
+              message: "Message copied. You can paste it into an email or chat." },
+    selected: { code: "Couldn't copy by itself: the code is selected, so use your device's Copy command.",
+                message: "Couldn't copy by itself: the message is selected, so use your device's Copy command." },
+    orEarlier: "or earlier",
+    suggestions: "Suggestions",
+    kind: { code: "Status code", page: "Help page" },
+    countOne: "1 suggestion. Use the up and down arrow keys to choose one, or press Enter to search.",
+    countMany: "{n} suggestions. Use the up and down arrow keys to choose one, or press Enter to search.",
+    none: "No suggestions. Press Enter to search."
   };
-  var lang = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
-  var words = WORDS[lang] || WORDS.en;
+  try {
+    var given = JSON.parse(document.body.getAttribute("data-words") || "{}");
+    Object.keys(given).forEach(function (key) { words[key] = given[key]; });
+  } catch (error) { /* keep English */ }
+  words.count = function (n) {
+    return n === 1 ? words.countOne : words.countMany.replace("{n}", String(n));
+  };
 
   // --- Copy buttons ---------------------------------------------------------------------
   // navigator.clipboard needs a secure context (HTTPS or localhost); an intranet site on plain

@@ -6,7 +6,7 @@ from flask import Flask
 
 from webapp.content import current_content
 from webapp.views import api, codes, errors, health, pages, search
-from webapp.views.site import it_contact_name, site_name
+from webapp.views.site import it_contact_name, script_words, site_name
 
 
 def init_app(app: Flask) -> None:
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     def site() -> dict:
         return {
             "site_name": site_name(),
+            "script_words": script_words,
             "nav_pages": current_content().pages,
             "it_contact": {
                 "name": it_contact_name(),

@@ -14,3 +14,35 @@ def site_name() -> str:
 def it_contact_name() -> str:
     """Who people are told to contact, or the translated default."""
     return current_app.config["IT_CONTACT_NAME"] or _("the IT service desk")
+
+
+def script_words() -> dict:
+    """What ``static/site.js`` says (copy buttons, suggestions), in the page's language."""
+    return {
+        "copied": {
+            "code": _("Code copied. You can paste it into an email or chat."),
+            "message": _("Message copied. You can paste it into an email or chat."),
+        },
+        "selected": {
+            "code": _(
+                "Couldn't copy by itself: the code is selected, so use your device's Copy "
+                "command."
+            ),
+            "message": _(
+                "Couldn't copy by itself: the message is selected, so use your device's Copy "
+                "command."
+            ),
+        },
+        "orEarlier": _("or earlier"),
+        "suggestions": _("Suggestions"),
+        "kind": {"code": _("Status code"), "page": _("Help page")},
+        # The script counts; {n} stands for the number.
+        "countOne": _(
+            "1 suggestion. Use the up and down arrow keys to choose one, or press Enter to search."
+        ),
+        "countMany": _(
+            "{n} suggestions. Use the up and down arrow keys to choose one, or press Enter to "
+            "search."
+        ),
+        "none": _("No suggestions. Press Enter to search."),
+    }
