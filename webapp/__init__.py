@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
@@ -32,6 +34,20 @@ log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the content is loaded and indexed: the
+    many small objects it creates would make it scan the growing heap again and again for
+    cycles that loading never makes (a tenth of the start-up on a large content folder)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: settings, content (validated), search index, routes."""
     app = Flask(
@@ -52,8 +68,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     ratelimit.init_app(app)
 
-    content.init_app(app)
-    search.init_app(app)
+    with _collector_paused():
+        content.init_app(app)
+        search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     csrf.init_app(app)  # every POST needs the form's token, or gets 400
     storage.init_app(app)

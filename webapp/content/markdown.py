@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -105,11 +106,28 @@ def _build_parser() -> MarkdownIt:
 _MD = _build_parser()
 
 
+# One line without any character Markdown gives a meaning to renders as itself, escaped;
+# most of a code table is such lines, so they skip the parser (a test proves the output is the
+# same as markdown-it's).
+_PLAIN_LINE = re.compile(r"[A-Za-z\u00c0-\u024f\"'(][^\\`*_\[\]<>&!#|~\n\r\t]*")
+
+
+def _plain(text: str) -> str | None:
+    """``text``, when it is one plain line that Markdown would leave as it is."""
+    if _PLAIN_LINE.fullmatch(text) and text == text.strip() and not text.endswith((" -", " =")):
+        return text
+    return None
+
+
 def render(text: str, link_prefix: str = "") -> Rendered:
     """Render a Markdown document, collecting its heading sections and links.
 
     ``link_prefix`` is put before internal links ("/de" makes "/faq" into "/de/faq").
     """
+    plain = _plain(text)
+    if plain is not None:
+        html = Markup(f"<p>{escape_html(plain)}</p>\n")
+        return Rendered(html, plain, [RenderedSection("", "", plain, html)], [])
     env: dict = {"link_prefix": link_prefix}
     tokens = _MD.parse(text, env)
     sections = _sections(tokens, env)
@@ -119,6 +137,9 @@ def render(text: str, link_prefix: str = "") -> Rendered:
 
 def render_inline(text: str, link_prefix: str = "") -> Rendered:
     """Render one line of Markdown (a step, a title) without a wrapping paragraph."""
+    plain = _plain(text)
+    if plain is not None:
+        return Rendered(Markup(escape_html(plain)), plain, [], [])
     env: dict = {"link_prefix": link_prefix}
     tokens = _MD.parseInline(text, env)
     html = _MD.renderer.render(tokens, _MD.options, env)

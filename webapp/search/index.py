@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -35,6 +35,7 @@ MAX_QUERY_TERMS = 8
 PREFIX_MIN, PREFIX_MAX_EXPANSIONS = 3, 12
 FUZZY_MIN = 4
 PREFIX_FACTOR = 0.8
+JOINED_FACTOR = 1.0  # a joined neighbour pair counts like a word
 FUZZY_FACTORS = {1: 0.7, 2: 0.5}
 PHRASE_BONUS, TITLE_BONUS, TITLE_PHRASE_BONUS = 1.6, 1.5, 3.0
 RERANK_DEPTH = 200  # title bonuses are applied to this many best candidates
@@ -82,6 +83,14 @@ class _Expansion:
     spelling: str | None = None
 
 
+class _TermIds(dict[str, int]):
+    """Term -> a number, numbering new terms in the order they come (a C-speed look-up)."""
+
+    def __missing__(self, term: str) -> int:
+        number = self[term] = len(self)
+        return number
+
+
 class WordIndex:
     """Inverted index with precomputed BM25 weights. Build with :meth:`build`."""
 
@@ -107,11 +116,14 @@ class WordIndex:
         The first field is taken as the title.
         """
         index = cls(analyzer)
-        term_documents: dict[str, list[int]] = defaultdict(list)
-        term_frequencies: dict[str, list[float]] = defaultdict(list)
+        # One row per word occurrence: (document, term id, field weight). The term
+        # frequencies, BM25 weights and postings are then computed with NumPy in one go.
+        vocabulary = _TermIds()
+        rows_document: list[int] = []
+        rows_term: list[int] = []
+        rows_weight: list[float] = []
         lengths: list[float] = []
         for doc_id, (document, fields) in enumerate(entries):
-            tf: Counter[str] = Counter()
             length = 0.0
             for position, (text, weight) in enumerate(fields):
                 pairs = analyzer.surface_terms(text)
@@ -120,28 +132,38 @@ class WordIndex:
                 neighbours = list(itertools.pairwise(terms))
                 joined = [a + b for a, b in neighbours]
                 index.joined_parts.update(zip(joined, neighbours, strict=True))
-                for term, count in Counter(terms + joined).items():
-                    tf[term] += count * weight
+                ids = list(map(vocabulary.__getitem__, terms + joined))
+                rows_term.extend(ids)
+                rows_document.extend([doc_id] * len(ids))
+                rows_weight.extend([weight] * len(terms) + [weight * JOINED_FACTOR] * len(joined))
                 length += weight * len(terms)
                 if position == 0:
                     index.title_terms.append(frozenset(terms))
                     index.title_phrases.append(f" {' '.join(analyzer.surfaces(text))} ")
-            for term, frequency in tf.items():
-                term_documents[term].append(doc_id)
-                term_frequencies[term].append(frequency)
             index.documents.append(document)
             lengths.append(length)
+        if not index.documents or not vocabulary:
+            return index
 
-        count = len(index.documents)
+        count, size = len(index.documents), len(vocabulary)
+        # Sum the weights of each (document, term) pair: its weighted term frequency.
+        keys = np.asarray(rows_document, dtype=np.int64) * size + np.asarray(rows_term)
+        pairs, inverse = np.unique(keys, return_inverse=True)
+        tf = np.bincount(inverse, weights=np.asarray(rows_weight)).astype(np.float32)
+        documents = (pairs // size).astype(np.int32)
+        terms = pairs % size
+        document_frequency = np.bincount(terms, minlength=size)
+        idf = np.log1p((count - document_frequency + 0.5) / (document_frequency + 0.5))
         doc_lengths = np.asarray(lengths, dtype=np.float32)
-        norms = K1 * (1 - B + B * doc_lengths / (float(doc_lengths.mean()) if count else 1.0))
-        for term, documents in term_documents.items():
-            ids = np.asarray(documents, dtype=np.int32)
-            tf = np.asarray(term_frequencies[term], dtype=np.float32)
-            df = len(documents)
-            idf = np.log1p((count - df + 0.5) / (df + 0.5))
-            weights = (idf * tf * (K1 + 1) / (tf + norms[ids])).astype(np.float32)
-            index.postings[term] = Posting(ids, weights)
+        norms = K1 * (1 - B + B * doc_lengths / max(float(doc_lengths.mean()), 1e-9))
+        weights = (idf[terms] * tf * (K1 + 1) / (tf + norms[documents])).astype(np.float32)
+        # Group by term; a stable sort keeps each term's documents in ascending order.
+        order = np.argsort(terms, kind="stable")
+        bounds = np.searchsorted(terms[order], np.arange(size + 1))
+        documents, weights = documents[order], weights[order]
+        for term, term_id in vocabulary.items():
+            start, end = bounds[term_id], bounds[term_id + 1]
+            index.postings[term] = Posting(documents[start:end], weights[start:end])
         index.sorted_surfaces = sorted(index.surface_term)
         by_length: dict[int, list[str]] = defaultdict(list)
         for surface in index.sorted_surfaces:

@@ -25,8 +25,7 @@ def script_words() -> dict:
         },
         "selected": {
             "code": _(
-                "Couldn't copy by itself: the code is selected, so use your device's Copy "
-                "command."
+                "Couldn't copy by itself: the code is selected, so use your device's Copy command."
             ),
             "message": _(
                 "Couldn't copy by itself: the message is selected, so use your device's Copy "
