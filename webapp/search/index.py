@@ -18,6 +18,7 @@ between threads and, with Gunicorn's ``preload_app``, between forked workers.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable
@@ -96,6 +97,8 @@ class WordIndex:
 
     def __init__(self, analyzer: Analyzer) -> None:
         self.analyzer = analyzer
+        # Snippets re-read a result's text; the same results come up again and again.
+        self._words_of = functools.lru_cache(maxsize=4096)(analyzer.words)
         self.documents: list[Document] = []
         self.postings: dict[str, Posting] = {}
         self.title_terms: list[frozenset[str]] = []
@@ -295,7 +298,7 @@ class WordIndex:
 
     def snippet(self, text: str, matched_terms: set[str] | frozenset[str]) -> Markup:
         """A short, escaped extract of ``text`` around the matched words, which are marked."""
-        words = self.analyzer.words(text)
+        words = self._words_of(text)
         if not words:
             return Markup("")
         marks = [1 if w.term in matched_terms else 0 for w in words]
