@@ -3,6 +3,7 @@ what is stored (and what is not), and a database that is down."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import logging
 import re
@@ -97,6 +98,19 @@ def test_code_page_asks_whether_it_solved_the_problem(csrf_client: FlaskClient) 
     assert '<input type="hidden" name="about" value="code:0xCAA20003">' in block
     assert 'name="csrf_token"' in block
     assert "<script>" not in html and " style=" not in html
+
+
+def test_the_first_compressed_page_carries_a_working_token(csrf_app, csrf_client) -> None:
+    """Browsers ask for gzip; the page cache compresses the first rendering of a page from its
+    stored pieces, and once sent it without the token, so the first visitor could not answer."""
+    for visit in range(2):  # rendered and stored, then from the cache
+        client = csrf_app.test_client()
+        response = client.get("/codes/0xCAA20003", headers={"Accept-Encoding": "gzip"})
+        assert response.headers.get("Content-Encoding") == "gzip", visit
+        token = token_from(gzip.decompress(response.get_data()).decode())
+        assert token, visit
+        assert answer(client, token, helpful="yes").status_code == 303, visit
+    assert len(rows(csrf_app)) == 2
 
 
 def test_unknown_code_page_asks_too(client: FlaskClient) -> None:

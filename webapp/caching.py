@@ -475,6 +475,9 @@ def _finish(response: Response) -> Response:
     address = g.get("page_cache_address")
     if address is not None and entry is None:
         entry = _store(address, response)
+        if entry is not None and entry.csrf_hole:
+            # Compressed from the stored pieces below: put this answer's own token back.
+            response.page_cache_token = g.get(_csrf_field()).encode("ascii")  # type: ignore[attr-defined]
     _set_cache_control(response)
     _compress(response, entry)
     return _conditional(response, entry)
