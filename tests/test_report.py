@@ -80,6 +80,14 @@ def test_text_report_lists_misses_and_unhelpful_answers(seeded: Flask) -> None:
     assert "/faq#mfa" not in answers and "Too old to count" not in out
 
 
+def test_long_terms_are_cut_not_dropped(app: Flask) -> None:
+    store: Storage = app.extensions["storage"]
+    store.record_miss(QUERY, "z" * 200)
+    out = run(app).output
+    assert "z" * 39 + "…" in out and "z" * 41 not in out
+    assert "z" * 200 in run(app, "--format", "csv").output  # whole in the spreadsheet
+
+
 def test_since_selects_the_period(seeded: Flask) -> None:
     out = run(seeded, "--since", "8w").output
     assert "0xCAA4DDDD" in out and "ancient question" in out and "Too old to count" in out

@@ -131,7 +131,10 @@ def _printable(text: str) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
-    return textwrap.shorten(" ".join(_printable(text).split()), width, placeholder="…")
+    """``text`` on one line, cut to ``width`` characters (mid-word if need be: a long query
+    is often one long "word", and must not vanish)."""
+    line = " ".join(_printable(text).split())
+    return line if len(line) <= width else line[: width - 1] + "…"
 
 
 def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
