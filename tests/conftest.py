@@ -19,6 +19,17 @@ from webapp.config import PROJECT_ROOT
 from webapp.storage import database_url as resolve_database_url
 
 SHIPPED_CONTENT = PROJECT_ROOT / "content"
+# Every entry of the original help article, in its order; "none" is the smart-card prompt.
+ORIGINAL_ARTICLE_CODES = (
+    "0xCAA20003",
+    "0xCAA20004",
+    "0xCAA70004",
+    "0xCAA70007",
+    "0xCAA82EE2",
+    "0xCAA82EE7",
+    "0xCAA90018",
+    "none",
+)
 
 CODES_TOML = """
 [[code]]
