@@ -298,10 +298,6 @@ class Storage:
         # Pooled connections are closed, not just dropped, when the storage goes away.
         weakref.finalize(self, self.engine.dispose)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def describe(self) -> str:
         """The database's URL without its password, for messages and logs."""
         return self.url.render_as_string(hide_password=True)
@@ -409,10 +405,6 @@ class Storage:
                 feedback.update().where(feedback.c.id == feedback_id).values(values)
             )
             return result.rowcount == 1
-
-    def count_feedback(self) -> int:
-        with self._transaction("count the feedback") as connection:
-            return connection.execute(sa.select(sa.func.count()).select_from(feedback)).scalar()
 
     # --- Misses ---
 
