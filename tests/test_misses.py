@@ -4,11 +4,12 @@ counted per code, bounded, and never in the way."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app
+from conftest import HOME_MD, make_app, write_content
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,6 +24,17 @@ def misses(app: Flask) -> dict[tuple[str, str], int]:
             sa.select(search_miss.c.kind, search_miss.c.term, search_miss.c.count)
         )
         return {(kind, term): count for kind, term, count in rows}
+
+
+def misses_by_language(app: Flask) -> dict[tuple[str, str, str], int]:
+    storage: Storage = app.extensions["storage"]
+    with storage.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(
+                search_miss.c.kind, search_miss.c.language, search_miss.c.term, search_miss.c.count
+            )
+        )
+        return {(kind, language, term): count for kind, language, term, count in rows}
 
 
 def visit(client: FlaskClient, path: str) -> int:
@@ -133,3 +145,41 @@ def test_misses_on_postgresql_too(database_url: str, content_dir, tmp_path) -> N
         visit(client, path)
     assert misses(app) == {("query", "fax machine"): 2, ("code", "0xCAA2FFFF"): 1}
     app.extensions["storage"].dispose()
+
+
+# --- Languages -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def bilingual(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The test content with a German translation (of the home page; the rest falls back)."""
+    german = {"de/home.md": HOME_MD.replace("Sign-in help", "Hilfe zur Anmeldung")}
+    app = make_app(
+        write_content(tmp_path / "content", **german), tmp_path, DATABASE_URL=database_url
+    )
+    yield app
+    app.extensions["storage"].dispose()
+
+
+def test_misses_carry_the_language_of_the_page(bilingual: Flask) -> None:
+    client = bilingual.test_client()
+    assert visit(client, "/de/search?q=Drucker+brennt") == 200
+    assert visit(client, "/search?q=drucker+brennt") == 200
+    assert visit(client, "/de/search?q=DRUCKER++brennt") == 200
+    assert visit(client, "/search?q=printer+on+fire") == 200
+    assert misses_by_language(bilingual) == {
+        ("query", "de", "drucker brennt"): 2,
+        ("query", "en", "drucker brennt"): 1,  # the same words in English: a row of its own
+        ("query", "en", "printer on fire"): 1,
+    }
+
+
+def test_unknown_codes_are_counted_per_code_and_language(bilingual: Flask) -> None:
+    client = bilingual.test_client()
+    assert visit(client, "/de/codes/0xCAA2FFFF") == 404
+    assert visit(client, "/de/search?q=0xCAA2FFFF") == 200
+    assert visit(client, "/codes/0xCAA2FFFF") == 404
+    assert misses_by_language(bilingual) == {
+        ("code", "de", "0xCAA2FFFF"): 2,
+        ("code", "en", "0xCAA2FFFF"): 1,
+    }

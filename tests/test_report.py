@@ -109,6 +109,7 @@ def test_csv_report_for_a_spreadsheet(seeded: Flask) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert CSV_COLUMNS[-1] == "language"  # added last: the earlier columns keep their places
     by_list: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_list.setdefault(row["list"], []).append(row)
@@ -182,3 +183,36 @@ def test_the_report_says_when_the_database_is_down(content_dir, tmp_path) -> Non
     result = run(app)
     assert result.exit_code == 1
     assert "Error: could not read the report" in result.output and "pw" not in result.output
+
+
+def test_misses_are_reported_per_language(database_url: str, content_dir, tmp_path) -> None:
+    app = make_app(content_dir, tmp_path, DATABASE_URL=database_url)
+    store: Storage = app.extensions["storage"]
+    try:
+        for language in ("de", "de", "en"):
+            store.record_miss(QUERY, "drucker brennt", language, now=RECENT)
+        store.record_miss(QUERY, "kept before languages", now=RECENT)  # a version 2 row
+        store.record_miss(CODE, "0xCAA2FFFF", "de", now=RECENT)
+        store.add_feedback("page", "faq", "why", False, "Zu lang", language="de", now=RECENT)
+
+        out = run(app).output
+        assert "    Count  Query                                     Language  First seen" in out
+        queries = out.split("Searches that found nothing (3):")[1].split("Answers most often")[0]
+        when = RECENT.strftime("%Y-%m-%d %H:%M")
+        assert f"      2  {'drucker brennt':<40}  de        {when}" in queries
+        assert f"      1  {'drucker brennt':<40}  en        {when}" in queries
+        assert f"      1  {'kept before languages':<40}  -         {when}" in queries
+        codes = out.split("not in the table (1):")[1].split("Searches that found nothing")[0]
+        assert f"      1  0xCAA2FFFF  de        {when}" in codes
+
+        rows = list(csv.DictReader(io.StringIO(run(app, "--format", "csv").output)))
+        assert [(r["list"], r["item"], r["count"], r["language"]) for r in rows] == [
+            ("unknown code", "0xCAA2FFFF", "1", "de"),
+            ("no result", "drucker brennt", "2", "de"),
+            ("no result", "drucker brennt", "1", "en"),
+            ("no result", "kept before languages", "1", ""),
+            ("unhelpful", "/de/faq#why", "1", "de"),
+            ("comment", "/de/faq#why", "", "de"),
+        ]
+    finally:
+        store.dispose()

@@ -210,11 +210,89 @@ def test_a_version_1_database_gets_the_language_column(database_url: str, tmp_pa
     engine.dispose()
     store = Storage(url)
     try:
-        assert store.init_schema() == SCHEMA_VERSION == 2
+        assert store.init_schema() == SCHEMA_VERSION == 3
         store.add_feedback("page", "faq", "why", True, language="de")
         rows = _rows(store, feedback)
         assert [(r.comment, r.language) for r in rows] == [("Old", ""), (None, "de")]
-        assert [tuple(row) for row in _rows_of_version(store)] == [(2,)]
+        assert [tuple(row) for row in _rows_of_version(store)] == [(3,)]
+    finally:
+        store.dispose()
+
+
+def test_a_version_2_database_keeps_its_misses_and_counts_them_per_language(
+    database_url: str, tmp_path
+) -> None:
+    """Version 2 kept misses per day, kind and term; version 3 per language too."""
+    url = resolve_url(database_url, tmp_path)
+    second = sa.MetaData()  # the tables as version 2 made them
+    version_table = sa.Table(
+        "schema_version", second, sa.Column("version", sa.Integer, primary_key=True)
+    )
+    old_miss = sa.Table(
+        "search_miss",
+        second,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("term", sa.String(200), nullable=False),
+        sa.Column("count", sa.Integer, nullable=False),
+        sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("day", "kind", "term", name="uq_search_miss_day_kind_term"),
+        sa.Index("ix_search_miss_last_seen", "last_seen"),
+    )
+    moment = datetime(2025, 1, 1, 10, tzinfo=UTC)
+    later = moment + timedelta(hours=1)
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        second.create_all(connection)
+        connection.execute(version_table.insert().values(version=2))
+        connection.execute(
+            old_miss.insert(),
+            [
+                {"day": moment.date(), "kind": kind, "term": term, "count": count}
+                | {"first_seen": moment, "last_seen": moment}
+                for kind, term, count in (
+                    (QUERY, "fax", 4),
+                    (CODE, "0xCAA2FFFF", 2),
+                    (DROPPED, "", 7),
+                )
+            ],
+        )
+    engine.dispose()
+    store = Storage(url)
+    try:
+        assert store.init_schema() == SCHEMA_VERSION == 3
+        assert store.init_schema() == 3  # once only
+        assert [tuple(row) for row in _rows_of_version(store)] == [(3,)]
+        kept = [
+            (r.id, r.kind, r.language, r.term, r.count, r.first_seen)
+            for r in _rows(store, search_miss)
+        ]
+        assert kept == [
+            (1, QUERY, "", "fax", 4, moment),
+            (2, CODE, "", "0xCAA2FFFF", 2, moment),
+            (3, DROPPED, "", "", 7, moment),
+        ]
+        # The new key: the same term in another language is a row of its own, the old row
+        # (language "") still counts up, and new ids follow the old ones.
+        assert store.record_miss(QUERY, "fax", "de", now=later)
+        assert store.record_miss(QUERY, "fax", "", now=later)
+        counts = {(r.id, r.language, r.term): r.count for r in _rows(store, search_miss)}
+        assert counts == {
+            (1, "", "fax"): 5,
+            (2, "", "0xCAA2FFFF"): 2,
+            (3, "", ""): 7,
+            (4, "de", "fax"): 1,
+        }
+        inspector = sa.inspect(store.engine)
+        assert [u["column_names"] for u in inspector.get_unique_constraints("search_miss")] == [
+            ["day", "kind", "language", "term"]
+        ]
+        assert "ix_search_miss_last_seen" in {
+            i["name"] for i in inspector.get_indexes("search_miss")
+        }
+        assert {t for t in inspector.get_table_names() if "search_miss" in t} == {"search_miss"}
     finally:
         store.dispose()
 
@@ -320,6 +398,37 @@ def test_a_miss_is_counted_with_first_and_last_seen(storage: Storage) -> None:
     (row,) = _rows(storage, search_miss)
     assert (row.kind, row.term, row.count, row.day) == (QUERY, "vpn broken", 2, first.date())
     assert (row.first_seen, row.last_seen) == (first, last)
+
+
+def test_misses_are_kept_per_language(storage: Storage) -> None:
+    for language in ("de", "en", "de"):
+        assert storage.record_miss(QUERY, "drucker", language)
+        assert storage.record_miss(CODE, "0xCAA2FFFF", language)
+    counts = {(r.kind, r.language, r.term): r.count for r in _rows(storage, search_miss)}
+    assert counts == {
+        (QUERY, "de", "drucker"): 2,
+        (QUERY, "en", "drucker"): 1,
+        (CODE, "de", "0xCAA2FFFF"): 2,
+        (CODE, "en", "0xCAA2FFFF"): 1,
+    }
+
+
+def test_misses_over_the_bound_are_one_daily_total_whatever_the_language(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = Storage(resolve_url(database_url, tmp_path), misses_per_day=1)
+    store.init_schema()
+    try:
+        assert store.record_miss(QUERY, "one", "en")
+        assert not store.record_miss(QUERY, "two", "de")
+        assert not store.record_miss(QUERY, "three", "en")
+        rows = _rows(store, search_miss)
+        assert [(r.kind, r.language, r.term, r.count) for r in rows] == [
+            (QUERY, "en", "one", 1),
+            (DROPPED, "", "", 2),
+        ]
+    finally:
+        store.dispose()
 
 
 def test_misses_are_kept_per_day(storage: Storage) -> None:

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "storage"
 SQLITE_FILE = "signin-help.sqlite3"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The version of the tables below. To change the schema: bump it, and add to :data:`UPGRADES`
 the step that takes an existing database from the previous version (new tables need no step:
 ``create_all`` adds them)."""
@@ -56,8 +56,49 @@ def _add_feedback_language(connection: Connection) -> None:
     )
 
 
+def _add_miss_language(connection: Connection) -> None:
+    """Misses are kept per language too: a column, and a unique key that includes it.
+
+    SQLite cannot change a table's constraints, so the new table is made under a temporary
+    name, the rows copied (language ''), the old table dropped and the new one renamed;
+    PostgreSQL adds the column and swaps the constraint in place.
+    """
+    columns = {c["name"] for c in sa.inspect(connection).get_columns("search_miss")}
+    if "language" in columns:  # made by create_all in this version's form: nothing to do
+        return
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "ALTER TABLE search_miss ADD COLUMN language VARCHAR(16) NOT NULL DEFAULT ''"
+        )
+        connection.exec_driver_sql(
+            "ALTER TABLE search_miss DROP CONSTRAINT uq_search_miss_day_kind_term"
+        )
+        connection.exec_driver_sql(
+            "ALTER TABLE search_miss ADD CONSTRAINT uq_search_miss_day_kind_language_term "
+            "UNIQUE (day, kind, language, term)"
+        )
+        return
+    # The table as version 3 has it, written out: a later version may change `search_miss`.
+    connection.exec_driver_sql(
+        "CREATE TABLE search_miss_v3 ("
+        "id INTEGER NOT NULL, day DATE NOT NULL, kind VARCHAR(8) NOT NULL, "
+        "language VARCHAR(16) DEFAULT '' NOT NULL, term VARCHAR(200) NOT NULL, "
+        "count INTEGER NOT NULL, first_seen DATETIME NOT NULL, last_seen DATETIME NOT NULL, "
+        "PRIMARY KEY (id), "
+        "CONSTRAINT uq_search_miss_day_kind_language_term UNIQUE (day, kind, language, term))"
+    )
+    kept = "id, day, kind, term, count, first_seen, last_seen"
+    connection.exec_driver_sql(
+        f"INSERT INTO search_miss_v3 ({kept}, language) SELECT {kept}, '' FROM search_miss"
+    )
+    connection.exec_driver_sql("DROP TABLE search_miss")  # and its index
+    connection.exec_driver_sql("ALTER TABLE search_miss_v3 RENAME TO search_miss")
+    connection.exec_driver_sql("CREATE INDEX ix_search_miss_last_seen ON search_miss (last_seen)")
+
+
 UPGRADES: dict[int, Callable[[Connection], None]] = {
     2: _add_feedback_language,  # the language of the page the answer is about
+    3: _add_miss_language,  # the language of the search that found nothing
 }
 """version -> function that upgrades a database from ``version - 1`` to ``version``."""
 
@@ -133,13 +174,16 @@ search_miss = sa.Table(
     "search_miss",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("day", sa.Date, nullable=False),  # UTC day; one row per term and day
+    sa.Column("day", sa.Date, nullable=False),  # UTC day; one row per term, language and day
     sa.Column("kind", sa.String(8), nullable=False),  # QUERY, CODE or DROPPED
+    sa.Column("language", sa.String(16), nullable=False, server_default=""),  # "en", "de"
     sa.Column("term", sa.String(MAX_TERM_LENGTH), nullable=False),
     sa.Column("count", sa.Integer, nullable=False),
     sa.Column("first_seen", UTCDateTime, nullable=False),
     sa.Column("last_seen", UTCDateTime, nullable=False),
-    sa.UniqueConstraint("day", "kind", "term", name="uq_search_miss_day_kind_term"),
+    sa.UniqueConstraint(
+        "day", "kind", "language", "term", name="uq_search_miss_day_kind_language_term"
+    ),
     sa.Index("ix_search_miss_last_seen", "last_seen"),
 )
 
@@ -149,9 +193,10 @@ search_miss = sa.Table(
 
 @dataclass(frozen=True, slots=True)
 class Miss:
-    """A search term that found nothing, over the report's period."""
+    """A search term that found nothing in one language, over the report's period."""
 
     term: str
+    language: str
     count: int
     first_seen: datetime
     last_seen: datetime
@@ -408,8 +453,11 @@ class Storage:
 
     # --- Misses ---
 
-    def record_miss(self, kind: str, term: str, *, now: datetime | None = None) -> bool:
-        """Count a search that found nothing; True if counted. Never raises.
+    def record_miss(
+        self, kind: str, term: str, language: str = "", *, now: datetime | None = None
+    ) -> bool:
+        """Count a search that found nothing in ``language`` (the page's: "en", "de"); True
+        if counted. Never raises.
 
         A failure is logged and pauses the recording for :data:`MISSES_PAUSE_S` seconds, so a
         database that is down or slow costs the site nothing more.
@@ -422,19 +470,26 @@ class Storage:
         try:
             self._ensure_schema()
             with self._transaction("record a search miss") as connection:
-                return self._count_miss(connection, kind, term, now or datetime.now(UTC))
+                return self._count_miss(
+                    connection, kind, term, language[:16], now or datetime.now(UTC)
+                )
         except StorageError as exc:
             self._misses_paused_until = time.monotonic() + MISSES_PAUSE_S
             log.error("Search misses not recorded for %ss: %s", int(MISSES_PAUSE_S), exc)
             return False
 
-    def _count_miss(self, connection: Connection, kind: str, term: str, now: datetime) -> bool:
+    def _count_miss(
+        self, connection: Connection, kind: str, term: str, language: str, now: datetime
+    ) -> bool:
         day = now.astimezone(UTC).date()
-        row = (search_miss.c.day == day) & (search_miss.c.kind == kind)
+        row = (
+            (search_miss.c.day == day)
+            & (search_miss.c.kind == kind)
+            & (search_miss.c.language == language)
+            & (search_miss.c.term == term)
+        )
         bumped = connection.execute(
-            search_miss.update()
-            .where(row & (search_miss.c.term == term))
-            .values(count=search_miss.c.count + 1, last_seen=now)
+            search_miss.update().where(row).values(count=search_miss.c.count + 1, last_seen=now)
         )
         if bumped.rowcount:
             return True
@@ -446,20 +501,37 @@ class Storage:
             .where((search_miss.c.day == day) & (search_miss.c.kind != DROPPED))
         ).scalar_one()
         counted = kept_today < self.misses_per_day
-        if not counted:
-            kind, term = DROPPED, ""
-        self._upsert_miss(connection, day, kind, term, now)
+        if not counted:  # one DROPPED row per day, whatever the language
+            kind, term, language = DROPPED, "", ""
+        self._upsert_miss(connection, day, kind, language, term, now)
         return counted
 
     def _upsert_miss(
-        self, connection: Connection, day: date, kind: str, term: str, now: datetime
+        self,
+        connection: Connection,
+        day: date,
+        kind: str,
+        language: str,
+        term: str,
+        now: datetime,
     ) -> None:
         insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
         statement = insert(search_miss).values(
-            day=day, kind=kind, term=term, count=1, first_seen=now, last_seen=now
+            day=day,
+            kind=kind,
+            language=language,
+            term=term,
+            count=1,
+            first_seen=now,
+            last_seen=now,
         )
         statement = statement.on_conflict_do_update(
-            index_elements=[search_miss.c.day, search_miss.c.kind, search_miss.c.term],
+            index_elements=[
+                search_miss.c.day,
+                search_miss.c.kind,
+                search_miss.c.language,
+                search_miss.c.term,
+            ],
             set_={"count": search_miss.c.count + 1, "last_seen": statement.excluded.last_seen},
         )
         connection.execute(statement)
@@ -490,19 +562,20 @@ class Storage:
         rows = connection.execute(
             sa.select(
                 search_miss.c.term,
+                search_miss.c.language,
                 total,
                 sa.func.min(search_miss.c.first_seen),
                 sa.func.max(search_miss.c.last_seen),
             )
             .where((search_miss.c.kind == kind) & (search_miss.c.last_seen >= since))
-            .group_by(search_miss.c.term)
-            .order_by(total.desc(), search_miss.c.term)
+            .group_by(search_miss.c.term, search_miss.c.language)
+            .order_by(total.desc(), search_miss.c.term, search_miss.c.language)
             .limit(limit)
         )
         # min() and max() lose the column type on SQLite: read them back as UTC.
         return tuple(
-            Miss(term, int(count), _as_utc(first), _as_utc(last))
-            for term, count, first, last in rows
+            Miss(term, language, int(count), _as_utc(first), _as_utc(last))
+            for term, language, count, first, last in rows
         )
 
     def _unhelpful(

@@ -2,7 +2,8 @@
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no result, or a well-formed code the table lacks, whether searched for or opened
-at ``/codes/<code>``. Codes are counted per code; other queries by their normalised text.
+at ``/codes/<code>``. Codes are counted per code; other queries by their normalised text; both
+per language of the page (``/de/search`` counts apart from ``/search``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import unicodedata
 
 from flask import Response, after_this_request
 
+from webapp.i18n import current_language
 from webapp.search import SearchResponse
 from webapp.storage import CODE, MAX_TERM_LENGTH, QUERY, current_storage
 
@@ -46,9 +48,10 @@ def _record_after_response(kind: str, term: str) -> None:
     if not term:
         return
     storage = current_storage()
+    language = current_language()  # now, while the request is here; not when it has closed
 
     @after_this_request
     def record_when_sent(response: Response) -> Response:
         # Runs once the body has gone to the client: the person never waits for the database.
-        response.call_on_close(lambda: storage.record_miss(kind, term))
+        response.call_on_close(lambda: storage.record_miss(kind, term, language))
         return response

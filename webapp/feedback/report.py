@@ -2,7 +2,9 @@
 
 Three lists over a period (``--since 30d``): the codes people looked for that the table lacks,
 the searches that found nothing, and the answers most often marked "did not solve my problem",
-with what people wrote. ``--format csv`` gives one CSV for a spreadsheet.
+with what people wrote; each with the language of the page ("en", "de"), so the content that
+fails people can be found in the right translation. ``--format csv`` gives one CSV for a
+spreadsheet.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ CSV_COLUMNS = (
     "last_seen",
     "comment",
     "tried",
+    "language",  # last, so the columns of earlier reports keep their places
 )
 
 
@@ -138,10 +141,14 @@ def _one_line(text: str, width: int) -> str:
 
 
 def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
-    rows = [f"  {'Count':>7}  {label:<{width}}  {'First seen':<16}  {'Last seen':<16}"]
+    rows = [
+        f"  {'Count':>7}  {label:<{width}}  {'Language':<8}  {'First seen':<16}  {'Last seen':<16}"
+    ]
     for miss in misses:
+        # A miss kept before the language was (schema version 2) has none: "-".
+        language = _one_line(miss.language, 8) or "-"
         rows.append(
-            f"  {miss.count:>7}  {_one_line(miss.term, width):<{width}}  "
+            f"  {miss.count:>7}  {_one_line(miss.term, width):<{width}}  {language:<8}  "
             f"{_when(miss.first_seen):<16}  {_when(miss.last_seen):<16}"
         )
     return rows if len(rows) > 1 else ["  None."]
@@ -218,33 +225,37 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_rows(report: Report) -> Iterable[tuple[object, ...]]:
-    for code in report.unknown_codes:
-        yield ("unknown code", code.term, "", code.count, "", code.first_seen, code.last_seen)
-    for query in report.queries:
-        yield ("no result", query.term, "", query.count, "", query.first_seen, query.last_seen)
+def csv_rows(report: Report) -> Iterable[dict[str, object]]:
+    """One dict per row, by column name; a missing column is an empty cell."""
+    for name, misses in (("unknown code", report.unknown_codes), ("no result", report.queries)):
+        for miss in misses:
+            yield {
+                "list": name,
+                "item": miss.term,
+                "count": miss.count,
+                "first_seen": miss.first_seen,
+                "last_seen": miss.last_seen,
+                "language": miss.language,
+            }
     for answer in report.unhelpful:
         path, title = _describe(answer)
-        yield ("unhelpful", path, title, answer.no, answer.yes)
+        about = {"item": path, "title": title, "language": answer.language}
+        yield {"list": "unhelpful", **about, "count": answer.no, "yes": answer.yes}
         for written in answer.comments:
-            yield (
-                "comment",
-                path,
-                title,
-                "",
-                "",
-                written.created_at,
-                written.created_at,
-                written.comment,
-                written.tried,
-            )
+            yield {
+                "list": "comment",
+                **about,
+                "first_seen": written.created_at,
+                "last_seen": written.created_at,
+                "comment": written.comment,
+                "tried": written.tried,
+            }
     if report.dropped:
-        yield ("not kept", "(daily limit reached)", "", report.dropped)
+        yield {"list": "not kept", "item": "(daily limit reached)", "count": report.dropped}
 
 
 def write_csv(report: Report, out: IO[str] | None = None) -> None:
     writer = csv.writer(out or sys.stdout, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(report):
-        cells = [_cell(value) for value in row]
-        writer.writerow(cells + [""] * (len(CSV_COLUMNS) - len(cells)))
+        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
