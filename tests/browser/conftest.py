@@ -49,6 +49,18 @@ def require(available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+# No browser test takes more than a few seconds; one that hangs (a page that never answers,
+# a promise that never settles) fails after this long instead of holding up the whole run.
+TEST_TIMEOUT = 180
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.path).parents:
+            item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "page_type" in metafunc.fixturenames:
         metafunc.parametrize("page_type", list(PAGE_TYPES))
@@ -177,8 +189,14 @@ def axe(axe_source: str) -> Callable[[Any], list[dict]]:
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(axe_source)
         options = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+        # page.evaluate has no timeout of its own: give axe one, so a stuck run fails.
         result = page.evaluate(
-            "([context, options]) => axe.run(context || document, options)", [context, options]
+            """([context, options]) => Promise.race([
+                 axe.run(context || document, options),
+                 new Promise((_, reject) =>
+                   setTimeout(() => reject(new Error("axe-core did not finish in 60 s")), 60000)),
+               ])""",
+            [context, options],
         )
         return result["violations"]
 
