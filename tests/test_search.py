@@ -177,3 +177,11 @@ def test_search_never_raises_on_any_text(text: str) -> None:
     response = ENGINE.search(text)
     for hit in response.hits:
         assert "<script" not in hit.snippet.lower() or "<script" not in text.lower()
+
+
+def test_german_umlauts_and_their_written_out_forms_are_one_word() -> None:
+    german = Analyzer("de")
+    assert german.terms("Zeitüberschreitung") == german.terms("zeitueberschreitung")
+    assert german.terms("Größe Schlüssel") == german.terms("groesse schluessel")
+    # English folds accents away instead: "café" is "cafe".
+    assert Analyzer("en").terms("café") == Analyzer("en").terms("cafe")
