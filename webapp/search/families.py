@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from webapp.content.model import NO_CODE, CodeEntry, Content, Family, WininetError
+from webapp.content.model import NO_CODE, Content, Family, WininetError
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,15 +35,3 @@ def explain(code: str, content: Content) -> Explanation:
         return Explanation(code, family)
     number = int(code[-4:], 16)
     return Explanation(code, family, number, content.wininet_by_number.get(number))
-
-
-def related_codes(code: str, content: Content) -> tuple[CodeEntry, ...]:
-    """The other codes in the table from the same family, for comparison."""
-    family = family_of(code, content)
-    if family is None:
-        return ()
-    return tuple(
-        entry
-        for entry in content.codes
-        if entry.code != code and family_of(entry.code, content) is family
-    )

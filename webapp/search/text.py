@@ -7,7 +7,6 @@ words is also indexed joined ("time" + "out" = "timeout").
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -131,8 +130,3 @@ class Analyzer:
     def terms(self, text: str) -> list[str]:
         """The index terms of ``text`` in order, stop words left out."""
         return [term for _, term in self.surface_terms(text)]
-
-
-def joined_pairs(terms: list[str]) -> list[str]:
-    """Neighbouring terms written together: ["time", "out"] -> ["timeout"]."""
-    return [a + b for a, b in itertools.pairwise(terms)]
