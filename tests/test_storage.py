@@ -532,3 +532,45 @@ def test_several_processes_write_at_once(database_url: str, tmp_path: Path) -> N
         assert [r.count for r in _rows(store, search_miss)] == [100]
     finally:
         store.dispose()
+
+
+def _open_in_wal_mode(path: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from webapp.storage import BUSY_TIMEOUT_MS, _switch_to_wal
+
+    barrier.wait()
+    cursor = sqlite3.connect(path, isolation_level=None).cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        _switch_to_wal(cursor)
+        results.put("ok")
+    except sqlite3.OperationalError as exc:
+        results.put(str(exc))
+
+
+def test_processes_opening_a_new_sqlite_file_together_all_get_wal(tmp_path: Path) -> None:
+    """SQLite answers "database is locked" at once, busy_timeout or not, to a connection that
+    switches a new file to WAL while another does too: workers starting together must wait."""
+    import multiprocessing
+    import warnings
+
+    context = multiprocessing.get_context("fork")
+    outcomes = []
+    for round_ in range(40):
+        path = str(tmp_path / f"new-{round_}.sqlite3")
+        barrier, results = context.Barrier(8), context.Queue()
+        processes = [
+            context.Process(target=_open_in_wal_mode, args=(path, barrier, results))
+            for _ in range(8)
+        ]
+        with warnings.catch_warnings():
+            # Python 3.12+ warns about forking a process with threads; these children only
+            # open a file, so the warning does not apply.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            for process in processes:
+                process.start()
+        outcomes += [results.get(timeout=30) for _ in processes]
+        for process in processes:
+            process.join()
+    assert outcomes == ["ok"] * 320
