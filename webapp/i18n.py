@@ -13,6 +13,7 @@ the interface strings.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
@@ -66,6 +67,7 @@ class LanguageLink:
     current: bool
 
 
+@functools.cache  # a handful of languages; every page's switcher asks
 def language_name(code: str) -> str:
     """The name of a language in that language, from the CLDR data Babel ships."""
     try:
