@@ -1,4 +1,4 @@
-"""Content: the code table, code families, WinINet meanings and Markdown pages.
+"""Content: the code table and catalogue, code families and Markdown pages.
 
 Loaded, validated and rendered once, when the application is created, in every language the
 content folder holds; requests only read the resulting immutable

@@ -33,7 +33,7 @@ def check_content(content_dir: Path | None) -> None:
     content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "
-        f"{len(content.families)} families, {len(content.wininet)} WinINet errors, "
+        f"{len(content.families)} families, "
         f"{len(content.pages)} pages."
     )
     # Missing translations are not errors: those entries are shown in the default language.

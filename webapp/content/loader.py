@@ -2,9 +2,9 @@
 
 Layout of a content folder::
 
-    codes.toml      the code table ([[code]] entries)
+    codes.toml      the code table ([[code]] entries): the codes with full answers
+    catalogue/*.toml  more [[code]] entries, one file per group of codes (same fields)
     families.toml   code families, for codes not in the table ([[family]] entries)
-    wininet.toml    plain-language WinINet errors, for the 0xCAA8xxxx family ([[error]] entries)
     home.md         the home page (TOML front matter between +++ lines, then Markdown)
     pages/*.md      pages served at /<file name without .md>
     de/, fr/, …     a translation: the same files, each optional, each entry complete;
@@ -30,6 +30,9 @@ from markupsafe import Markup
 from webapp.content import markdown
 from webapp.content.catalogues import CATALOGUE, read_catalogue
 from webapp.content.model import (
+    AADSTS_FAMILY,
+    DECODERS,
+    FIXERS,
     NO_CODE,
     CodeEntry,
     Content,
@@ -37,13 +40,13 @@ from webapp.content.model import (
     Page,
     Section,
     Site,
-    WininetError,
+    is_canonical_code,
 )
 
-CANONICAL_CODE = re.compile(r"0x[0-9A-F]{8}")
-FAMILY_PREFIX = re.compile(r"0x[0-9A-F]{1,8}")
+CODE_FILE = "codes.toml"
+CATALOGUE_FOLDER = "catalogue"
+FAMILY_PREFIX = re.compile(rf"0x[0-9A-F]{{1,8}}|{AADSTS_FAMILY}")
 PAGE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-DECODERS = frozenset({"wininet"})
 # URL paths the application owns; a page file may not take one of these names.
 RESERVED_SLUGS = frozenset({"codes", "search", "api", "static", "healthz", "opensearch.xml"})
 FRONT_MATTER = "+++"
@@ -133,6 +136,8 @@ _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list"}
 
 _CODE_FIELDS = {
     "code": _Field(str),
+    "name": _Field(str, required=False),
+    "fixer": _Field(str),
     "title": _Field(str),
     "summary": _Field(str),
     "steps": _Field(list),
@@ -146,14 +151,6 @@ _FAMILY_FIELDS = {
     "steps": _Field(list),
     "contact_it": _Field(str),
     "decoder": _Field(str, required=False),
-}
-_WININET_FIELDS = {
-    "number": _Field(int),
-    "name": _Field(str),
-    "title": _Field(str),
-    "meaning": _Field(str),
-    "steps": _Field(list, required=False),
-    "keywords": _Field(list, required=False),
 }
 _PAGE_FIELDS = {
     "title": _Field(str),
@@ -309,55 +306,93 @@ class _Reader:
 
     # -- the code table ---------------------------------------------------------------------
 
+    def _code_files(self) -> list[Path]:
+        """``codes.toml`` and then the catalogue's files, in name order."""
+        folder = self.folder / CATALOGUE_FOLDER
+        catalogue = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+        return [self.folder / CODE_FILE, *catalogue]
+
     def codes(self) -> list[CodeEntry]:
-        path, tables = self._tables("codes.toml", "code")
+        spec = _CODE_FIELDS
+        if self.base is not None:
+            # Microsoft's name and who can fix it are facts, not text: English holds them.
+            spec = {k: v for k, v in spec.items() if k not in ("name", "fixer")}
         codes: dict[str, CodeEntry] = {}
-        labels: dict[str, str] = {}
-        for label, data in tables:
-            if not _check_fields(self.problems, path, label, data, _CODE_FIELDS):
-                continue
-            code = data["code"].strip()
-            if code.lower() == NO_CODE:
-                code = NO_CODE
-            elif not CANONICAL_CODE.fullmatch(code):
-                self.problems.add(
-                    path,
-                    label,
-                    f"code '{code}' is malformed: write '0x' and 8 hexadecimal digits in "
-                    "capitals (like 0xCAA20003), or 'none' for the entry without a code",
-                )
-                continue
-            if code in codes:
-                self.problems.add(
-                    path, label, f"duplicate code {code} (already defined by {labels[code]})"
-                )
-                continue
-            if self.base is not None and code not in self.base.code_by_id:
-                self.problems.add(
-                    path, label, f"translates code {code}, which the default language's table lacks"
-                )
-                continue
-            labels[code] = label
-            summary, summary_text = self._markdown(path, label, data["summary"])
-            contact, contact_text = self._markdown(path, label, data["contact_it"])
-            steps_html, steps_text = self._steps(path, label, data["steps"])
-            codes[code] = CodeEntry(
-                code=code,
-                title=data["title"].strip(),
-                summary=summary,
-                steps=steps_html,
-                contact_it=contact,
-                keywords=tuple(data.get("keywords", ())),
-                summary_text=summary_text,
-                steps_text=steps_text,
-                contact_text=contact_text,
-                language=self.language,
+        where: dict[str, str] = {}
+        for number, path in enumerate(self._code_files()):
+            tables = _read_toml_tables(
+                self.problems, path, "code", optional=self.base is not None or number > 0
             )
+            for label, data in tables:
+                entry = self._code(path, label, data, spec, codes, where)
+                if entry is not None:
+                    codes[entry.code] = entry
+                    where[entry.code] = f"{self.problems.name(path)} {label}"
         if self.base is None:
             return list(codes.values())
         return self._merge("code", codes, self.base.codes, lambda e: e.code)
 
-    # -- families and WinINet errors --------------------------------------------------------
+    def _code(
+        self,
+        path: Path,
+        label: str,
+        data: dict,
+        spec: dict[str, _Field],
+        codes: dict[str, CodeEntry],
+        where: dict[str, str],
+    ) -> CodeEntry | None:
+        """One [[code]] table as an entry, or None (with the problems recorded)."""
+        if not _check_fields(self.problems, path, label, data, spec):
+            return None
+        code = data["code"].strip()
+        if code.lower() == NO_CODE:
+            code = NO_CODE
+        elif not is_canonical_code(code):
+            self.problems.add(
+                path,
+                label,
+                f"code '{code}' is malformed: write '0x' and 8 hexadecimal digits in capitals "
+                "(like 0xCAA20003), 'AADSTS' and the number (like AADSTS50126), or 'none' for "
+                "the entry without a code",
+            )
+            return None
+        if code in codes:
+            self.problems.add(path, label, f"duplicate code {code} (already in {where[code]})")
+            return None
+        if self.base is None:
+            name, fixer = data.get("name", "").strip(), data["fixer"].strip()
+            if fixer not in FIXERS:
+                self.problems.add(
+                    path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
+                )
+                return None
+        else:
+            original = self.base.code_by_id.get(code)
+            if original is None:
+                self.problems.add(
+                    path, label, f"translates code {code}, which the default language lacks"
+                )
+                return None
+            name, fixer = original.name, original.fixer
+        summary, summary_text = self._markdown(path, label, data["summary"])
+        contact, contact_text = self._markdown(path, label, data["contact_it"])
+        steps_html, steps_text = self._steps(path, label, data["steps"])
+        return CodeEntry(
+            code=code,
+            title=data["title"].strip(),
+            summary=summary,
+            steps=steps_html,
+            contact_it=contact,
+            keywords=tuple(data.get("keywords", ())),
+            summary_text=summary_text,
+            steps_text=steps_text,
+            contact_text=contact_text,
+            language=self.language,
+            name=name,
+            fixer=fixer,
+        )
+
+    # -- families ------------------------------------------------------------------------
 
     def families(self) -> list[Family]:
         path, tables = self._tables("families.toml", "family")
@@ -374,7 +409,7 @@ class _Reader:
                     path,
                     label,
                     f"prefix '{prefix}' is malformed: write '0x' and 1 to 8 hexadecimal digits "
-                    "in capitals (like 0xCAA8)",
+                    f"in capitals (like 0xCAA8), or {AADSTS_FAMILY}",
                 )
                 continue
             if prefix in families:
@@ -409,54 +444,6 @@ class _Reader:
         )
         # Longest prefix first, so the first match is the most specific family.
         return sorted(merged, key=lambda f: -len(f.prefix))
-
-    def wininet(self) -> list[WininetError]:
-        path, tables = self._tables("wininet.toml", "error")
-        spec = _WININET_FIELDS
-        if self.base is not None:
-            spec = {k: v for k, v in spec.items() if k != "name"}  # the SDK name is not text
-        errors: dict[int, WininetError] = {}
-        for label, data in tables:
-            if not _check_fields(self.problems, path, label, data, spec):
-                continue
-            number = data["number"]
-            if not 12000 <= number <= 12999:
-                self.problems.add(
-                    path, label, f"number {number} is not a WinINet error (12000-12999)"
-                )
-                continue
-            if number in errors:
-                self.problems.add(path, label, f"duplicate number {number}")
-                continue
-            if self.base is not None:
-                original = self.base.wininet_by_number.get(number)
-                if original is None:
-                    self.problems.add(
-                        path,
-                        label,
-                        f"translates WinINet error {number}, which the default language lacks",
-                    )
-                    continue
-                name = original.name
-            else:
-                name = data["name"].strip()
-            meaning, meaning_text = self._markdown(path, label, data["meaning"])
-            steps_html, _ = self._steps(path, label, data.get("steps", ()))
-            errors[number] = WininetError(
-                number=number,
-                name=name,
-                title=data["title"].strip(),
-                meaning=meaning,
-                steps=steps_html,
-                keywords=tuple(data.get("keywords", ())),
-                meaning_text=meaning_text,
-                language=self.language,
-            )
-        if self.base is None:
-            return list(errors.values())
-        return self._merge("WinINet error", errors, self.base.wininet, lambda w: w.number)
-
-    # -- pages ------------------------------------------------------------------------------
 
     def page(self, path: Path, slug: str) -> Page | None:
         try:
@@ -562,7 +549,6 @@ class _Reader:
         before = len(self.problems.problems)
         codes = self.codes()
         families = self.families()
-        wininet = self.wininet()
         pages = self.pages()
         home = self.home()
         reference = self.base
@@ -581,7 +567,6 @@ class _Reader:
         return Content(
             codes=tuple(codes),
             families=tuple(families),
-            wininet=tuple(wininet),
             pages=tuple(pages),
             home=home,
             language=self.language,

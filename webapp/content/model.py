@@ -6,6 +6,7 @@ views and templates only display it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -13,12 +14,32 @@ from markupsafe import Markup
 NO_CODE = "none"
 """The code of the entry for the smart-card PIN prompt, which shows no status code."""
 
+HEX_CODE = re.compile(r"0x[0-9A-F]{8}")
+"""A Windows status code in canonical form: ``0x`` and 8 upper-case hexadecimal digits."""
+AADSTS_CODE = re.compile(r"AADSTS[1-9][0-9]{3,6}")
+"""A Microsoft Entra sign-in error in canonical form: ``AADSTS`` and its number."""
+AADSTS_LOOKUP = "https://login.microsoftonline.com/error?code={number}"
+"""Microsoft's live look-up of an AADSTS code: its current official text."""
+
+DECODERS = ("network", "http")
+"""What a family's codes carry in their low 16 bits: a network error number, or an HTTP status."""
+AADSTS_FAMILY = "AADSTS"
+"""The prefix of the family that explains Entra codes the catalogue lacks."""
+
+FIXERS = ("you", "it", "wait")
+"""Who can fix a code: the person, only IT, or nobody (wait and try again)."""
+
+
+def is_canonical_code(code: str) -> bool:
+    """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``)."""
+    return bool(HEX_CODE.fullmatch(code) or AADSTS_CODE.fullmatch(code))
+
 
 @dataclass(frozen=True, slots=True)
 class CodeEntry:
     """One row of the code table: a status code and what to do about it."""
 
-    code: str  # canonical "0x" + 8 upper-case hex digits, or NO_CODE
+    code: str  # canonical "0x" + 8 upper-case hex digits, "AADSTS" + digits, or NO_CODE
     title: str
     summary: Markup
     steps: tuple[Markup, ...]
@@ -29,25 +50,22 @@ class CodeEntry:
     steps_text: tuple[str, ...] = ()
     contact_text: str = ""
     language: str = "en"  # the language this entry is written in (English when untranslated)
+    name: str = ""  # Microsoft's own name for the code, when it has one
+    fixer: str = ""  # one of FIXERS: who can fix it
 
     @property
     def anchor(self) -> str:
         """The id of this code's row in the code table."""
         return f"code-{self.code.lower()}"
 
+    @property
+    def is_aadsts(self) -> bool:
+        return self.code.startswith("AADSTS")
 
-@dataclass(frozen=True, slots=True)
-class WininetError:
-    """A Windows internet (WinINet) error, carried in the low 16 bits of 0xCAA8xxxx codes."""
-
-    number: int
-    name: str
-    title: str
-    meaning: Markup
-    steps: tuple[Markup, ...] = ()
-    keywords: tuple[str, ...] = ()
-    meaning_text: str = ""
-    language: str = "en"
+    @property
+    def lookup_url(self) -> str | None:
+        """Microsoft's live page for an AADSTS code; None for other codes."""
+        return AADSTS_LOOKUP.format(number=self.code[6:]) if self.is_aadsts else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +77,7 @@ class Family:
     summary: Markup
     steps: tuple[Markup, ...]
     contact_it: Markup
-    decoder: str | None = None  # "wininet" for the 0xCAA8 family
+    decoder: str | None = None  # one of DECODERS: the number the family's codes carry
     language: str = "en"
 
 
@@ -103,19 +121,16 @@ class Content:
 
     codes: tuple[CodeEntry, ...]
     families: tuple[Family, ...]
-    wininet: tuple[WininetError, ...]
     pages: tuple[Page, ...]  # ordered by front-matter ``order``, then title
     home: Page
     language: str = "en"
     code_by_id: dict[str, CodeEntry] = field(default_factory=dict, compare=False)
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False)
-    wininet_by_number: dict[int, WininetError] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         # Frozen dataclass: fill the lookup tables through object.__setattr__ once.
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
-        object.__setattr__(self, "wininet_by_number", {w.number: w for w in self.wininet})
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ def note_search(response: SearchResponse) -> None:
         return
     if response.code is not None:
         _record_after_response(CODE, response.code)
-    elif not response.hits:
+    elif not response.hits and not response.choices:
         _record_after_response(QUERY, normalise_query(response.query))
 
 

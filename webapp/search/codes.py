@@ -1,6 +1,12 @@
-"""Turn a status code, however it was typed, into its canonical form ``0x`` + 8 hex digits.
+"""Turn a status code, however it was typed, into its canonical form.
 
-People copy the code from a small corner of a window, often onto another device, so the
+Two kinds of code reach us: Windows status codes (canonical ``0x`` + 8 hex digits) and Microsoft
+Entra sign-in errors (canonical ``AADSTS`` + the number). For the Entra ones the normaliser
+accepts ``AADSTS50126``, ``AADSTS 50126``, ``error AADSTS50076:`` and ``Error Code: 50126``,
+also inside a pasted message. A bare number (``50126``) could be two things, so it is not a code
+here: :func:`bare_number` hands it to the resolver, which knows what the catalogue holds.
+
+People copy a hex code from a small corner of a window, often onto another device, so the
 normaliser forgives:
 
 - case, an optional ``0x``/``0X`` prefix, spaces, dashes, dots and underscores inside or around
@@ -39,6 +45,13 @@ _NEAR = re.compile(
     rf"(?<![0-9A-Za-z])(?:{_PREFIX}|(?=[cC][aA][aA]))(?P<digits>{_HEXISH}{{5,11}})(?![0-9A-Za-z])"
 )
 
+# "AADSTS50126", "AADSTS 50126", "aadsts-50126:"; and the sign-in page's "Error Code: 50126".
+_AADSTS = re.compile(r"(?<![0-9A-Za-z])AADSTS[\s\-:#]?0*([1-9][0-9]{3,6})(?![0-9])", re.IGNORECASE)
+_ERROR_CODE = re.compile(
+    r"(?<![0-9A-Za-z])error\s*code\s*[:#=]?\s*0*([1-9][0-9]{3,6})(?![0-9])", re.I
+)
+_BARE_NUMBER = re.compile(r"#?0*([1-9][0-9]{3,6})")
+
 MAX_QUERY_FOR_CODES = 200  # longer text is not scanned for codes
 
 
@@ -66,6 +79,9 @@ def normalise_code(text: str) -> str | None:
     The whole text is tried first (so "CAA2 OOO3" works), then a code inside a sentence.
     """
     text = text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION)
+    entra = _AADSTS.search(text) or _ERROR_CODE.search(text)
+    if entra:
+        return f"AADSTS{entra[1]}"
     if _WHOLE_DECIMAL.fullmatch(text):
         return _from_decimal(text)
     compact = _SEPARATORS.sub("", text)
@@ -86,6 +102,16 @@ def _find_in_sentence(text: str) -> str | None:
     if match:
         return _from_decimal(match.group())
     return None
+
+
+def bare_number(text: str) -> int | None:
+    """The number, when the whole text is a bare 4- to 7-digit number (``50126``, ``#12029``).
+
+    Such a number may be an Entra code typed without ``AADSTS`` or a network error number
+    (12029); the resolver decides with what the catalogue holds.
+    """
+    match = _BARE_NUMBER.fullmatch(text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION))
+    return int(match[1]) if match else None
 
 
 def near_code_digits(text: str) -> str | None:

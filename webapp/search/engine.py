@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from webapp.content.model import NO_CODE, CodeEntry, Content
-from webapp.search.codes import near_code_digits, normalise_code
+from webapp.content.model import CodeEntry, Content
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.index import Document, Hit, WordIndex
+from webapp.search.resolver import Resolution, Resolver
 from webapp.search.text import Analyzer
 
-DID_YOU_MEAN_DISTANCE = 2
-DID_YOU_MEAN_LIMIT = 3
+RELATED_LIMIT = 6  # codes of the same family listed under a code's page
+
+# Guides and the full answers of the codes people hit most outrank the many short catalogue
+# entries that mention the same words: they are what a person searching words is after.
+GUIDE_BOOST, FULL_ANSWER_BOOST = 2.0, 2.0
+FULL_ANSWER_STEPS = 3
 
 # Field weights: a title and the words authors add as keywords count more than body text.
 TITLE, KEYWORDS, BODY, MINOR = 3.0, 2.5, 1.0, 0.5
@@ -34,12 +35,13 @@ class SearchResponse:
     entry: CodeEntry | None = None  # the code's entry, when the table has it
     explanation: Explanation | None = None  # for a code the table lacks
     did_you_mean: tuple[CodeEntry, ...] = ()
+    choices: tuple[CodeEntry, ...] = ()  # a bare number that is more than one code
     hits: tuple[Hit, ...] = ()
     spellings: tuple[str, ...] = ()
 
     @property
     def found_anything(self) -> bool:
-        return bool(self.entry or self.hits or self.did_you_mean)
+        return bool(self.entry or self.hits or self.did_you_mean or self.choices)
 
 
 class SearchEngine:
@@ -49,9 +51,7 @@ class SearchEngine:
         self.content = content
         self.analyzer = analyzer or Analyzer(content.language)
         self.words = WordIndex.build(self.analyzer, _documents(content))
-        self._hex_digits = {
-            entry.code[2:]: entry for entry in content.codes if entry.code != NO_CODE
-        }
+        self.resolver = Resolver(content)
         by_family: dict[str, list[CodeEntry]] = defaultdict(list)
         for entry in content.codes:
             family = family_of(entry.code, content)
@@ -60,55 +60,56 @@ class SearchEngine:
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
 
     def lookup(self, code: str) -> CodeEntry | None:
-        """The table entry of a canonical code (or ``none``)."""
+        """The entry of a canonical code (or ``none``)."""
         return self.content.code_by_id.get(code)
+
+    def resolve(self, typed: str) -> Resolution:
+        return self.resolver.resolve(typed)
 
     def explain(self, code: str) -> Explanation:
         return explain(code, self.content)
 
     def related(self, code: str) -> tuple[CodeEntry, ...]:
-        """Other codes of the table in the same family as ``code``."""
+        """A few other codes of the same family, the nearest numbers first."""
         family = family_of(code, self.content)
         if family is None:
             return ()
-        return tuple(e for e in self._by_family.get(family.prefix, ()) if e.code != code)
-
-    def similar_codes(self, digits: str) -> tuple[CodeEntry, ...]:
-        """Known codes a digit or two away from ``digits`` (hex digits without ``0x``)."""
-        matches = process.extract(
-            digits.upper(),
-            list(self._hex_digits),
-            scorer=Levenshtein.distance,
-            score_cutoff=DID_YOU_MEAN_DISTANCE,
-            limit=DID_YOU_MEAN_LIMIT,
-        )
-        return tuple(self._hex_digits[found] for found, _, _ in matches if found != digits)
+        target = _code_number(code)
+        others = [e for e in self._by_family.get(family.prefix, ()) if e.code != code]
+        others.sort(key=lambda e: abs(_code_number(e.code) - target))
+        return tuple(others[:RELATED_LIMIT])
 
     def search(self, query: str, limit: int = 10) -> SearchResponse:
         """Answer ``query``: a known code, an unknown code explained, or ranked word results."""
         query = query.strip()
         if not query:
             return SearchResponse(query)
-        code = normalise_code(query)
-        if code is not None:
-            entry = self.lookup(code)
-            if entry is not None:
-                return SearchResponse(query, code, entry)
+        resolution = self.resolve(query)
+        if resolution.code is not None:
             return SearchResponse(
                 query,
-                code,
-                explanation=self.explain(code),
-                did_you_mean=self.similar_codes(code[2:]),
+                resolution.code,
+                resolution.entry,
+                resolution.explanation,
+                resolution.did_you_mean,
             )
-        near = near_code_digits(query)
-        did_you_mean = self.similar_codes(near) if near else ()
+        did_you_mean, choices = resolution.did_you_mean, resolution.choices
         results = self.words.search(query, limit)
         spellings = results.spellings
         if not results.hits and not spellings:
             spellings = self.words.suggest_spellings(query)
         return SearchResponse(
-            query, did_you_mean=did_you_mean, hits=results.hits, spellings=spellings
+            query,
+            did_you_mean=did_you_mean,
+            choices=choices,
+            hits=results.hits,
+            spellings=spellings,
         )
+
+
+def _code_number(code: str) -> int:
+    """The number a canonical code carries, for ordering codes by closeness."""
+    return int(code[6:]) if code.startswith("AADSTS") else int(code[2:], 16)
 
 
 def _documents(content: Content):  # type: ignore[no-untyped-def]
@@ -117,11 +118,12 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
         text = " ".join((entry.summary_text, *entry.steps_text))
         fields = [
             (f"{entry.title} {entry.code}", TITLE),
-            (" ".join(entry.keywords), KEYWORDS),
+            (" ".join((entry.name, *entry.keywords)), KEYWORDS),
             (text, BODY),
             (entry.contact_text, MINOR),
         ]
-        yield Document("code", entry.code, "", entry.title, text), fields
+        boost = FULL_ANSWER_BOOST if len(entry.steps) >= FULL_ANSWER_STEPS else 1.0
+        yield Document("code", entry.code, "", entry.title, text, boost), fields
     for page in content.pages:
         for section in page.sections:
             heading = section.heading or page.title
@@ -129,4 +131,7 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
             if not section.anchor:
                 fields += [(" ".join(page.keywords), KEYWORDS), (page.description, BODY)]
             title = f"{page.title}: {heading}" if section.heading else page.title
-            yield Document("page", page.slug, section.anchor, title, section.text), fields
+            yield (
+                Document("page", page.slug, section.anchor, title, section.text, GUIDE_BOOST),
+                fields,
+            )

@@ -1,15 +1,21 @@
-"""Explain a code from its family, for the many real codes the table does not list.
+"""Explain a code from its family, for the codes the catalogue does not list.
 
-Families are content (``families.toml``): the most specific prefix that matches wins. The
-0xCAA8xxxx family carries a Windows internet (WinINet) error number in its low 16 bits, so
-0xCAA82EFD is WinINet error 12029, "cannot connect".
+Families are content (``families.toml``): the most specific prefix that matches wins. Two
+families carry a number in the code's low 16 bits, named by the family's ``decoder``:
+
+- ``network`` (0xCAA8xxxx): a network error number, so 0xCAA82EFD is error 12029, "cannot
+  connect" (the numbers follow WinHTTP's, not WinINet's, where the two disagree);
+- ``http`` (0xCAA3xxxx): the HTTP status the server answered, so 0xCAA30194 is 404 Not Found.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from http import HTTPStatus
 
-from webapp.content.model import NO_CODE, Content, Family, WininetError
+from webapp.content.model import AADSTS_CODE, AADSTS_LOOKUP, DECODERS, HEX_CODE, Content, Family
+
+NETWORK, HTTP = DECODERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +24,19 @@ class Explanation:
 
     code: str
     family: Family | None
-    wininet_number: int | None = None
-    wininet: WininetError | None = None  # None when the number is not one we describe
+    number: int | None = None  # the number the family's decoder reads from the code
+    number_name: str = ""  # for an HTTP status, its standard name ("Not Found")
+
+    @property
+    def decoder(self) -> str | None:
+        return self.family.decoder if self.family else None
+
+    @property
+    def lookup_url(self) -> str | None:
+        """Microsoft's live page for an AADSTS code; None for other codes."""
+        if not AADSTS_CODE.fullmatch(self.code):
+            return None
+        return AADSTS_LOOKUP.format(number=self.code[6:])
 
 
 def family_of(code: str, content: Content) -> Family | None:
@@ -29,9 +46,17 @@ def family_of(code: str, content: Content) -> Family | None:
 
 
 def explain(code: str, content: Content) -> Explanation:
-    """Explain a canonical code by its family, decoding a WinINet number where it carries one."""
+    """Explain a canonical code by its family, reading the number it carries where it has one."""
     family = family_of(code, content)
-    if family is None or family.decoder != "wininet" or code == NO_CODE:
+    if family is None or family.decoder is None or not HEX_CODE.fullmatch(code):
         return Explanation(code, family)
     number = int(code[-4:], 16)
-    return Explanation(code, family, number, content.wininet_by_number.get(number))
+    if family.decoder == HTTP:
+        try:
+            name = HTTPStatus(number).phrase
+        except ValueError:
+            name = ""
+        return Explanation(code, family, number, name)
+    if number == 0:  # 0xCAA80000: a network failure that names no particular error
+        return Explanation(code, family)
+    return Explanation(code, family, number)

@@ -39,7 +39,9 @@ PREFIX_FACTOR = 0.8
 JOINED_FACTOR = 1.0  # a joined neighbour pair counts like a word
 FUZZY_FACTORS = {1: 0.7, 2: 0.5}
 PHRASE_BONUS, TITLE_BONUS, TITLE_PHRASE_BONUS = 1.6, 1.5, 3.0
-RERANK_DEPTH = 200  # title bonuses are applied to this many best candidates
+# A query that is a whole title, word for word ("why can't I sign in"), is that document.
+EXACT_TITLE_BONUS = 100.0
+RERANK_DEPTH = 1000  # title bonuses are applied to this many best candidates
 SNIPPET_WORDS = 30
 
 
@@ -52,6 +54,7 @@ class Document:
     anchor: str  # the section's heading id ("" for a code or a page's opening text)
     title: str
     text: str  # plain text the snippet is cut from
+    boost: float = 1.0  # how much more this document counts than an ordinary one
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,7 @@ class WordIndex:
         # Snippets re-read a result's text; the same results come up again and again.
         self._words_of = functools.lru_cache(maxsize=4096)(analyzer.words)
         self.documents: list[Document] = []
+        self.boosts = np.ones(0, dtype=np.float32)
         self.postings: dict[str, Posting] = {}
         self.title_terms: list[frozenset[str]] = []
         self.title_phrases: list[str] = []  # folded title words, stop words kept, " "-joined
@@ -145,6 +149,7 @@ class WordIndex:
                     index.title_phrases.append(f" {' '.join(analyzer.surfaces(text))} ")
             index.documents.append(document)
             lengths.append(length)
+        index.boosts = np.asarray([d.boost for d in index.documents], dtype=np.float32)
         if not index.documents or not vocabulary:
             return index
 
@@ -250,6 +255,7 @@ class WordIndex:
         most = int(covered.max())
         if most == 0:
             return WordResults((), spellings)
+        scores *= self.boosts
         # More words narrow the results: only the documents matching the most words stay.
         candidates = np.flatnonzero(covered == most) if most > 1 else np.flatnonzero(covered)
         if len(joined) and all(word in self.postings for word in joined):
@@ -269,7 +275,9 @@ class WordIndex:
         query_phrase = f" {' '.join(self.analyzer.surfaces(query))} "
         ranked = []
         for doc_id, score in zip(candidates.tolist(), candidate_scores.tolist(), strict=True):
-            if query_phrase in self.title_phrases[doc_id]:
+            if query_phrase == self.title_phrases[doc_id]:
+                score *= EXACT_TITLE_BONUS
+            elif query_phrase in self.title_phrases[doc_id]:
                 score *= TITLE_PHRASE_BONUS
             elif query_terms <= self.title_terms[doc_id]:
                 score *= TITLE_BONUS

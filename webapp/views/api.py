@@ -12,10 +12,9 @@ from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from webapp.content import current_content
-from webapp.content.model import NO_CODE, CodeEntry
+from webapp.content.model import CodeEntry
 from webapp.i18n import url_in_language
 from webapp.search import current_engine
-from webapp.search.codes import normalise_code
 from webapp.search.families import Explanation
 from webapp.search.index import Hit
 from webapp.views.search import read_query
@@ -55,23 +54,24 @@ def entry_json(entry: CodeEntry) -> dict[str, Any]:
         "steps": list(entry.steps_text),
         "contact_it": entry.contact_text,
         "keywords": list(entry.keywords),
+        "name": entry.name or None,
+        "fixer": entry.fixer,
+        "lookup_url": entry.lookup_url,
         "url": _code_url(entry.code),
     }
 
 
 def explanation_json(explanation: Explanation) -> dict[str, Any]:
     family = explanation.family
-    wininet = explanation.wininet
     return {
         "code": explanation.code,
         "family": None if family is None else {"prefix": family.prefix, "name": family.name},
-        "wininet": None
-        if explanation.wininet_number is None
+        "number": None
+        if explanation.number is None
         else {
-            "number": explanation.wininet_number,
-            "name": wininet.name if wininet else None,
-            "title": wininet.title if wininet else None,
-            "meaning": wininet.meaning_text if wininet else None,
+            "kind": explanation.decoder,
+            "value": explanation.number,
+            "name": explanation.number_name or None,
         },
     }
 
@@ -128,19 +128,26 @@ def codes() -> ResponseReturnValue:
 
 @bp.get("/codes/<path:typed>")
 def code(typed: str) -> ResponseReturnValue:
-    engine = current_engine()
-    canonical = NO_CODE if typed.strip().lower() == NO_CODE else normalise_code(typed)
-    if canonical is None:
-        raise BadParameter(f"'{typed[:60]}' is not a status code (like 0xCAA20003).")
-    entry = engine.lookup(canonical)
-    if entry is not None:
-        return jsonify(entry_json(entry))
+    found = current_engine().resolve(typed)
+    if found.choices:
+        body = {
+            "error": "ambiguous",
+            "message": f"'{found.typed}' could be more than one code; choose one.",
+            "status": 300,
+            "choices": [entry_json(entry) for entry in found.choices],
+        }
+        return jsonify(body), 300
+    if found.code is None:
+        raise BadParameter(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
+    if found.entry is not None:
+        return jsonify(entry_json(found.entry))
+    assert found.explanation is not None  # a code without an entry is always explained
     body = {
         "error": "not_found",
-        "message": f"{canonical} is not in the code table; here is what its family says.",
+        "message": f"{found.code} is not in the catalogue; here is what its family says.",
         "status": 404,
-        "explanation": explanation_json(engine.explain(canonical)),
-        "did_you_mean": [e.code for e in engine.similar_codes(canonical[2:])],
+        "explanation": explanation_json(found.explanation),
+        "did_you_mean": [e.code for e in found.did_you_mean],
     }
     return jsonify(body), 404
 

@@ -42,7 +42,13 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
             f"{what}.",
             "",
             _("When it started: %(blank)s", blank=time_blank()),
+            _(
+                "Correlation ID, request ID and timestamp: [from “More details” on the "
+                "Microsoft sign-in page, if it shows them]"
+            ),
+            _("Which Teams: [new or classic desktop app, web browser, phone app]"),
             _("Device: [for example, Windows laptop, Mac, phone]"),
+            _("Network: [office, home, VPN, mobile data, hotel or guest Wi-Fi]"),
             _("What I have tried: [for example, restarting Teams, checking the clock]"),
             "",
             _("Help page: %(url)s", url=page_url),

@@ -42,9 +42,10 @@ def search() -> ResponseReturnValue:
     if not query:
         return render_template("search/results.html", query="", response=None)
     response = current_engine().search(query, RESULTS_PER_PAGE)
-    if response.entry is not None:
+    if response.code is not None:
+        # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
-        return redirect(url_for("codes.code", typed=response.entry.code), 303)
+        return redirect(url_for("codes.code", typed=response.code), 303)
     note_search(response)  # counted after the page is sent, if it found nothing
     return render_template("search/results.html", query=query, response=response)
 
