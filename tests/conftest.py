@@ -4,6 +4,7 @@ shipped content."""
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 import uuid
 from collections.abc import Iterator
@@ -31,103 +32,23 @@ ORIGINAL_ARTICLE_CODES = (
     "none",
 )
 
-CODES_TOML = """
-[[code]]
-code = "0xCAA20003"
-title = "Check your clock"
-summary = "Your device's **date and time** are wrong."
-steps = ["Set the time automatically.", "Restart Teams."]
-contact_it = "Contact IT if the clock is right."
-keywords = ["clock"]
-
-[[code]]
-code = "0xCAA82EE2"
-title = "The request timed out"
-summary = "The connection was too slow and the request timed out."
-steps = ["Check your Wi-Fi.", "See [the questions](/faq#why)."]
-contact_it = "Contact IT if other sites work."
-keywords = ["timeout", "slow"]
-
-[[code]]
-code = "none"
-title = "Re-enter your smart card PIN"
-summary = "Teams asks for your smart card PIN again."
-steps = ["Take the smart card out and put it back in."]
-contact_it = "Contact IT if the card is not accepted."
-keywords = ["smart card", "PIN"]
-"""
-
-FAMILIES_TOML = """
-[[family]]
-prefix = "0xCAA8"
-name = "Network problem"
-summary = "Teams could not reach the sign-in service over the network."
-steps = ["Check your internet connection."]
-contact_it = "Send IT the code."
-decoder = "wininet"
-
-[[family]]
-prefix = "0xCAA"
-name = "Teams sign-in problem"
-summary = "Something went wrong while signing in."
-steps = ["Restart Teams."]
-contact_it = "Send IT the code."
-"""
-
-WININET_TOML = """
-[[error]]
-number = 12029
-name = "ERROR_INTERNET_CANNOT_CONNECT"
-title = "Could not connect"
-meaning = "The connection to the server could not be made."
-steps = ["Check that you are online."]
-
-[[error]]
-number = 12002
-name = "ERROR_INTERNET_TIMEOUT"
-title = "Timed out"
-meaning = "The request timed out."
-"""
-
-HOME_MD = """+++
-title = "Sign-in help"
-description = "Help with Teams sign-in."
-+++
-Find your code in [the table](/codes).
-"""
-
-FAQ_MD = """+++
-title = "Questions"
-description = "Common questions."
-order = 1
-keywords = ["help"]
-+++
-Answers to common questions.
-
-## Why can't I sign in? {#why}
-
-Usually the clock, the network or the password. See [0xCAA20003](/codes/0xCAA20003).
-
-## What is multi-factor authentication? {#mfa}
-
-A second check, such as a code on your phone.
-"""
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+# The fixture files as text, for tests that write a broken variant of one.
+CODES_TOML = (FIXTURE_CONTENT / "codes.toml").read_text(encoding="utf-8")
+FAMILIES_TOML = (FIXTURE_CONTENT / "families.toml").read_text(encoding="utf-8")
+HOME_MD = (FIXTURE_CONTENT / "home.md").read_text(encoding="utf-8")
+FAQ_MD = (FIXTURE_CONTENT / "pages" / "faq.md").read_text(encoding="utf-8")
 
 
-def write_content(root: Path, **overrides: str) -> Path:
-    """Write a small valid content folder; ``overrides`` replace files by relative path."""
-    files = {
-        "codes.toml": CODES_TOML,
-        "families.toml": FAMILIES_TOML,
-        "wininet.toml": WININET_TOML,
-        "home.md": HOME_MD,
-        "pages/faq.md": FAQ_MD,
-    }
-    files.update({name.replace("__", "/"): text for name, text in overrides.items()})
-    for name, text in files.items():
+def write_content(root: Path, **overrides: str | None) -> Path:
+    """Copy the fixture content folder to ``root``; ``overrides`` replace files by relative
+    path (``"de__codes.toml"`` for ``de/codes.toml``), and None removes one."""
+    shutil.copytree(FIXTURE_CONTENT, root, dirs_exist_ok=True)
+    for name, text in overrides.items():
+        path = root / name.replace("__", "/")
         if text is None:
+            path.unlink(missing_ok=True)
             continue
-        path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root

@@ -91,7 +91,7 @@ def test_unexpected_error_is_a_500_page_without_a_trace(app, client: FlaskClient
 def test_healthz_reports_what_is_loaded(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "codes": 3, "pages": 1}
+    assert response.get_json() == {"status": "ok", "codes": 6, "pages": 1}
 
 
 def test_opensearch_description_is_linked_and_valid(client: FlaskClient) -> None:

@@ -104,7 +104,7 @@ def test_translation_of_a_page_that_does_not_exist_fails(tmp_path: Path) -> None
 def test_translation_may_not_change_the_decoder_or_sdk_name(tmp_path: Path) -> None:
     families = (
         '[[family]]\nprefix = "0xCAA8"\nname = "Netzwerk"\nsummary = "x"\nsteps = ["x"]\n'
-        'contact_it = "x"\ndecoder = "wininet"\n'
+        'contact_it = "x"\ndecoder = "network"\n'
     )
     root = site_with(tmp_path, **{"families.toml": families})
     with pytest.raises(ContentError, match="unknown field 'decoder'"):
@@ -121,7 +121,7 @@ def test_check_content_counts_missing_translations_without_failing(tmp_path: Pat
     root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
     result = CliRunner().invoke(check_content, ["--content-dir", str(root)])
     assert result.exit_code == 0, result.output
-    assert "de: 9 not translated yet:" in result.output
+    assert "de: 13 not translated yet:" in result.output
     assert "code 0xCAA82EE2" in result.output and "page faq" in result.output
 
 
@@ -179,3 +179,29 @@ def test_shipped_german_is_complete() -> None:
     site = load_site(SHIPPED_CONTENT)
     assert site.languages == ("en", "de")
     assert site.untranslated["de"] == ()
+
+
+def test_interface_template_holds_every_string_the_code_marks(tmp_path: Path) -> None:
+    """The README's refresh command finds every marked string, and messages.pot is current."""
+    import subprocess
+    import sys
+
+    from babel.messages.pofile import read_po
+
+    from webapp.config import PROJECT_ROOT
+
+    fresh = tmp_path / "messages.pot"
+    command = [sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
+               "webapp/babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+               "--omit-header", "-o", str(fresh), "."]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT_ROOT, check=True, capture_output=True)
+    with fresh.open("rb") as handle:
+        marked = {m.id for m in read_po(handle) if m.id}
+    with (PROJECT_ROOT / "content" / "messages.pot").open("rb") as handle:
+        listed = {m.id for m in read_po(handle) if m.id}
+    assert "Please choose Yes or No." in marked  # a lazy_gettext string
+    assert marked == listed, "content/messages.pot is stale: run the README's refresh command"
+    with (PROJECT_ROOT / "content" / "de" / "messages.po").open("rb") as handle:
+        german = {m.id: m.string for m in read_po(handle, locale="de") if m.id}
+    missing = sorted(str(i) for i in marked if not german.get(i))
+    assert missing == [], f"German lacks {len(missing)} interface strings"

@@ -73,8 +73,9 @@ def write_synthetic_content(
             written.append(code)
             steps = ", ".join(f'"{sentence(rng, 12, words)}"' for _ in range(3))
             keywords = ", ".join(f'"{rng.choice(words)}"' for _ in range(3))
+            fixer = "" if translation else 'fixer = "you"\n'
             out.write(
-                f'[[code]]\ncode = "{code}"\ntitle = "{sentence(rng, 6, words)}"\n'
+                f'[[code]]\ncode = "{code}"\n{fixer}title = "{sentence(rng, 6, words)}"\n'
                 f'summary = "{sentence(rng, 25, words)} {sentence(rng, 15, words)}"\n'
                 f'steps = [{steps}]\ncontact_it = "{sentence(rng, 14, words)}"\n'
                 f"keywords = [{keywords}]\n\n"
@@ -83,11 +84,6 @@ def write_synthetic_content(
         (root / "families.toml").write_text(
             '[[family]]\nprefix = "0xCAA"\nname = "Sign-in"\nsummary = "x"\nsteps = ["x"]\n'
             'contact_it = "x"\n',
-            encoding="utf-8",
-        )
-        (root / "wininet.toml").write_text(
-            '[[error]]\nnumber = 12002\nname = "ERROR_INTERNET_TIMEOUT"\ntitle = "Timed out"\n'
-            'meaning = "x"\n',
             encoding="utf-8",
         )
         (root / "home.md").write_text('+++\ntitle = "Home"\n+++\nWelcome.\n', encoding="utf-8")

@@ -97,7 +97,7 @@ def test_the_accessibility_tree_offers_search_and_contact(open_page):
         assert expected in tree, f"{expected!r} not in the accessibility tree:\n{tree}"
     # The page's one h1 names the code and what it means.
     h1 = re.search(r'heading "(.*)" \[level=1\]', tree)[1]
-    assert re.fullmatch(r"Status code 0xCAA20003 ?: Teams couldn''t confirm .*", h1), h1
+    assert re.fullmatch(r"Status code 0xCAA20003 ?: Your saved sign-in has expired .*", h1), h1
 
 
 def test_the_search_box_is_labelled_without_javascript_too(open_page):
