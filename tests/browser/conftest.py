@@ -203,12 +203,18 @@ def axe(axe_source: str) -> Callable[[Any], list[dict]]:
     return run
 
 
+MAX_SCREENSHOT_HEIGHT = 12_000  # CSS pixels
+
+
 @pytest.fixture
 def screenshot() -> Callable[[Any, str], Path]:
     def take(page: Any, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        # The whole page, except a very long one (the code table): Chromium cannot capture a
+        # page taller than its largest texture, and times out trying; its first screen then.
+        tall = page.evaluate("document.documentElement.scrollHeight") > MAX_SCREENSHOT_HEIGHT
+        page.screenshot(path=str(path), full_page=not tall)
         return path
 
     return take

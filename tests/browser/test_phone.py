@@ -70,7 +70,7 @@ def test_the_code_table_becomes_cards_on_a_phone(open_page):
     assert page.get_by_role("columnheader", name="What it means").count() == 2
     # On a wide screen it is a real table again.
     page.set_viewport_size({"width": 1024, "height": 768})
-    assert page.locator(".code-table thead").is_visible()
+    assert page.locator(".code-table thead").first.is_visible()
     assert rows.nth(0).evaluate("el => getComputedStyle(el).display") == "table-row"
 
 
