@@ -199,3 +199,11 @@ def test_did_you_mean_is_offered_only_for_codes_in_no_table(client: FlaskClient)
     assert client.get("/codes/AADSTS50126").status_code == 200
     html = client.get("/codes/AADSTS50162").get_data(as_text=True)
     assert "Did you mean" in html and 'href="/codes/AADSTS50126"' in html
+
+
+@pytest.mark.parametrize(
+    "code", ["0xCAA5004B", "0xCAA50021", "0xCAA80000", "AADSTS530003", "AADSTS500121", "0x80090016"]
+)
+def test_codes_people_report_outside_microsofts_tables_have_entries(code: str) -> None:
+    for content in (ENGLISH, GERMAN):
+        assert content.code_by_id[code].language == content.language
