@@ -20,7 +20,7 @@ RELATED_LIMIT = 6  # codes of the same family listed under a code's page
 # Guides and the full answers of the codes people hit most outrank the many short catalogue
 # entries that mention the same words: they are what a person searching words is after.
 GUIDE_BOOST, FULL_ANSWER_BOOST = 2.0, 2.0
-FULL_ANSWER_STEPS = 3
+FULL_ANSWER_STEPS = 4  # what a full answer has; the catalogue's short entries have 1 to 3
 
 # Field weights: a title and the words authors add as keywords count more than body text.
 TITLE, KEYWORDS, BODY, MINOR = 3.0, 2.5, 1.0, 0.5

@@ -32,10 +32,6 @@ class Resolution:
     choices: tuple[CodeEntry, ...] = ()  # a bare number that is more than one known code
     did_you_mean: tuple[CodeEntry, ...] = ()  # known codes close to a code nobody knows
 
-    @property
-    def is_code(self) -> bool:
-        return self.code is not None
-
 
 class Resolver:
     """Resolves typed text against one language's catalogue."""
@@ -84,7 +80,7 @@ class Resolver:
     def similar_codes(self, code: str) -> tuple[CodeEntry, ...]:
         """Known codes a character or two away from ``code`` (a canonical code)."""
         matches = process.extract(
-            code.upper().replace("0X", "0x"),
+            code,
             self._codes,
             scorer=Levenshtein.distance,
             score_cutoff=DID_YOU_MEAN_DISTANCE,
