@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import HOME_MD, make_app, write_content
+from conftest import HOME_MD, SHIPPED_CONTENT, make_app, write_content
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -84,6 +84,72 @@ def test_unknown_codes_are_counted_per_code(app: Flask, client) -> None:
 def test_words_that_are_not_codes_are_not_counted_as_codes(app: Flask, client) -> None:
     assert visit(client, "/codes/not-a-code") == 404
     assert misses(app) == {}
+
+
+# --- What counts as found: every word of the query, itself or by its stem ---------------------
+
+
+def shown(client: FlaskClient, query: str) -> str:
+    with client.get(f"/search?q={query}") as response:
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+
+def test_results_that_match_only_by_prefix_are_shown_but_counted_as_a_miss(app, client) -> None:
+    # "fire" is the start of "firewall": the page lists that code, but the search is a miss.
+    assert "0xCAA82EFD" in shown(client, "printer+on+fire")
+    assert "0xCAA82EFD" in shown(client, "firew")
+    assert misses(app) == {("query", "printer on fire"): 1, ("query", "firew"): 1}
+
+
+def test_results_that_match_only_a_typo_are_shown_but_counted_as_a_miss(app, client) -> None:
+    assert "0xCAA20003" in shown(client, "clcok")  # "clock", two letters swapped
+    assert misses(app) == {("query", "clcok"): 1}
+
+
+def test_results_that_match_only_some_of_the_words_are_counted_as_a_miss(app, client) -> None:
+    assert "0xCAA20003" in shown(client, "clock+printer")
+    assert misses(app) == {("query", "clock printer"): 1}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "clock",
+        "Clocks",  # by its stem
+        "firewall blocks",
+        "timed out",
+        "timeout",  # a keyword; the text has "timed out"
+        "the password",  # stop words are not words to find
+    ],
+)
+def test_results_holding_every_word_are_not_a_miss(app, client, query: str) -> None:
+    shown(client, query.replace(" ", "+"))
+    assert misses(app) == {}
+
+
+@pytest.fixture(scope="module")
+def shipped_with_database(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """The shipped content, with a database of its own for this module's counts."""
+    folder = tmp_path_factory.mktemp("shipped-misses")
+    return make_app(SHIPPED_CONTENT, folder)
+
+
+@pytest.mark.parametrize(
+    ("query", "missed"),
+    [
+        ("printer on fire", True),  # the firewall pages are listed, but nothing is on printers
+        ("clear cache", False),
+        ("password changed", False),
+        ("AADSTS50126", False),
+        ("proxxy", True),  # shown the proxy pages, counted: the report shows the spelling
+    ],
+)
+def test_what_the_shipped_content_counts_as_a_miss(shipped_with_database, query, missed) -> None:
+    client = shipped_with_database.test_client()
+    visit(client, "/search?q=" + query.replace(" ", "+"))
+    recorded = {term.casefold() for _, term in misses(shipped_with_database)}
+    assert (query.casefold() in recorded) is missed
 
 
 def test_the_suggestions_api_records_nothing(app: Flask, client) -> None:

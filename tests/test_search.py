@@ -176,6 +176,25 @@ def test_title_match_ranks_above_body_match() -> None:
     assert index.search("firewall").hits[0].document.key == "title"
 
 
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("printer firewall", True),
+        ("printers", True),  # the same stem
+        ("time out", True),  # written together in the text
+        ("printer timeout", True),
+        ("print", False),  # only the start of "printer": shown, not found
+        ("printre", False),  # only a typo of "printer"
+        ("printer fax", False),  # one word of two
+    ],
+)
+def test_a_search_is_found_only_when_a_result_holds_every_word(query: str, found: bool) -> None:
+    index = small_index("the printer timeout", "a firewall and a printer")
+    results = index.search(query)
+    assert results.hits, "weak matches are still shown"
+    assert results.found is found
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_search_never_raises_on_any_text(text: str) -> None:

@@ -1,9 +1,10 @@
 """Searches that found nothing: noted during the request, stored after the page is sent.
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
-exact code and no result, or a well-formed code the table lacks, whether searched for or opened
-at ``/codes/<code>``. Codes are counted per code; other queries by their normalised text; both
-per language of the page (``/de/search`` counts apart from ``/search``).
+exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
+a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>``. Codes
+are counted per code; other queries by their normalised text; both per language of the page
+(``/de/search`` counts apart from ``/search``).
 """
 
 from __future__ import annotations
@@ -30,12 +31,12 @@ def normalise_query(query: str) -> str:
 
 
 def note_search(response: SearchResponse) -> None:
-    """Count ``response`` as a miss when it found no code in the table and no result."""
+    """Count ``response`` as a miss unless it found a code in the table or a strong result."""
     if response.entry is not None:
         return
     if response.code is not None:
         _record_after_response(CODE, response.code)
-    elif not response.hits and not response.choices:
+    elif not response.found:
         _record_after_response(QUERY, normalise_query(response.query))
 
 

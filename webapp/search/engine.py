@@ -38,10 +38,18 @@ class SearchResponse:
     choices: tuple[CodeEntry, ...] = ()  # a bare number that is more than one code
     hits: tuple[Hit, ...] = ()
     spellings: tuple[str, ...] = ()
+    words_found: bool = False  # a hit holds every word of the query (WordResults.found)
 
     @property
     def found_anything(self) -> bool:
         return bool(self.entry or self.hits or self.did_you_mean or self.choices)
+
+    @property
+    def found(self) -> bool:
+        """Whether the search found what was asked, so it is not a miss: a code the table has,
+        the codes a bare number may be, or a result holding every word of the query. Results
+        that match only some words, or only by prefix or typo, are shown but do not count."""
+        return self.entry is not None or bool(self.choices) or self.words_found
 
 
 class SearchEngine:
@@ -104,6 +112,7 @@ class SearchEngine:
             choices=choices,
             hits=results.hits,
             spellings=spellings,
+            words_found=results.found,
         )
 
 

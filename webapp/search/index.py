@@ -6,6 +6,11 @@ its stem; the last word, or one the index does not know, also finds words it is 
 edit distance with RapidFuzz ("proxxy" -> "proxy"). Results that match every query word rank
 above, and displace, those that match only some; a phrase or a title match ranks higher.
 
+Those forgiving matches are for showing results; whether the search *found* what was asked is
+stricter (:attr:`WordResults.found`): a result must hold every query word itself, by its stem
+or written together with its neighbour, not only a longer word it starts or a word it is a
+typo of.
+
 Neighbouring words are also indexed joined ("time out" -> "timeout"), which serves twice: it
 lets "timeout" find "timed out", and a document holding the joined term of each neighbouring
 pair of the query holds the query as a phrase.
@@ -69,6 +74,9 @@ class WordResults:
     hits: tuple[Hit, ...] = ()
     # Known words close to the query words that matched nothing, for "did you mean".
     spellings: tuple[str, ...] = ()
+    # Whether one of the hits holds every query word exactly (by stem or joined), so that
+    # the search counts as found; prefix and typo matches are shown but do not count.
+    found: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +92,7 @@ class _Expansion:
     """The index terms one query word stands for, each with how much a match counts."""
 
     terms: dict[str, float] = field(default_factory=dict)
+    exact: list[str] = field(default_factory=list)  # the word itself, or it joined to a neighbour
     spelling: str | None = None
 
 
@@ -207,6 +216,7 @@ class WordIndex:
         expansion = _Expansion()
         if term in self.postings:
             expansion.terms[term] = 1.0
+            expansion.exact.append(term)
         if len(surface) >= PREFIX_MIN and (is_last or not expansion.terms):
             for found, factor in self._prefixed(surface).items():
                 expansion.terms.setdefault(found, factor)
@@ -243,6 +253,7 @@ class WordIndex:
             if word in self.postings:
                 for position in (i, i + 1):
                     expansions[position].terms.setdefault(word, 0.5)
+                    expansions[position].exact.append(word)
         spellings = tuple(e.spelling for e in expansions if e.spelling)
 
         scores = np.zeros(len(self.documents), dtype=np.float32)
@@ -293,7 +304,15 @@ class WordIndex:
             Hit(self.documents[doc_id], score, self.snippet(self.documents[doc_id].text, matched))
             for score, doc_id in ranked[:limit]
         )
-        return WordResults(hits, spellings)
+        found = any(self._holds_every_word(doc_id, expansions) for _, doc_id in ranked[:limit])
+        return WordResults(hits, spellings, found)
+
+    def _holds_every_word(self, doc_id: int, expansions: list[_Expansion]) -> bool:
+        """Whether the document has, for each query word, the word's own term or a joined one."""
+        return all(
+            any(_posting_has(self.postings[term], doc_id) for term in expansion.exact)
+            for expansion in expansions
+        )
 
     def suggest_spellings(self, query: str) -> tuple[str, ...]:
         """Known words near each query word, for a "did you mean" when nothing matched."""
@@ -330,3 +349,9 @@ class WordIndex:
         else:
             out.append(str(escape(text[cursor:])))
         return Markup("".join(out))
+
+
+def _posting_has(posting: Posting, doc_id: int) -> bool:
+    """Whether ``doc_id`` is in the posting (its documents are in ascending order)."""
+    at = int(np.searchsorted(posting.documents, doc_id))
+    return at < len(posting.documents) and int(posting.documents[at]) == doc_id
