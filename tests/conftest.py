@@ -4,6 +4,7 @@ shipped content."""
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import textwrap
 import uuid
@@ -31,6 +32,9 @@ ORIGINAL_ARTICLE_CODES = (
     "0xCAA90018",
     "none",
 )
+
+# Strong and made up for each run, so no key the tests use could ever sign anything real.
+TEST_SECRET_KEY = secrets.token_hex(32)
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 # The fixture files as text, for tests that write a broken variant of one.
@@ -63,7 +67,7 @@ def content_dir(tmp_path: Path) -> Path:
 def make_app(content: Path, tmp_path: Path, **config) -> Flask:
     settings = {
         "TESTING": True,
-        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SECRET_KEY": TEST_SECRET_KEY,
         "CONTENT_DIR": str(content),
         "IT_CONTACT_NAME": "the Service Desk",
         "IT_CONTACT_EMAIL": "help@example.org",
@@ -97,7 +101,7 @@ def shipped_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return create_app(
         {
             "TESTING": True,
-            "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+            "SECRET_KEY": TEST_SECRET_KEY,
             "CONTENT_DIR": str(SHIPPED_CONTENT),
             "DATABASE_URL": f"sqlite:///{database}",
         }

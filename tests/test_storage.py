@@ -335,8 +335,11 @@ def test_init_db_command_fails_clearly_when_the_database_is_down(content_dir, tm
 def test_by_default_the_database_is_a_sqlite_file_in_the_instance_folder(tmp_path: Path):
     from flask import Flask
 
+    from webapp.config import Settings
+
     instance = tmp_path / "instance"  # created when missing
     app = Flask(__name__, instance_path=str(instance))
+    app.extensions["settings"] = Settings()  # no DATABASE_URL
     storage_module.init_app(app)
     assert (instance / "signin-help.sqlite3").is_file()
     assert "init-db" in app.cli.commands

@@ -49,16 +49,22 @@ def _collector_paused() -> Iterator[None]:
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the application: settings, content (validated), search index, routes."""
+    """Build the application: settings, content (validated), search index, routes.
+
+    ``test_config`` holds Flask's own keys and, by variable name, settings that take the place
+    of the environment's (as text or Python values; see :mod:`webapp.config`).
+    """
     app = Flask(
         __name__,
         instance_relative_config=True,
         template_folder=str(config.PROJECT_ROOT / "templates"),
         static_folder=str(config.PROJECT_ROOT / "static"),
     )
-    app.config.update(config.from_environ())
-    if test_config is not None:
-        app.config.update(test_config)
+    # Tests name settings by their variables, next to Flask's own keys (TESTING, ...).
+    flask_config = dict(test_config or {})
+    overrides = {name: flask_config.pop(name) for name in config.variables() & flask_config.keys()}
+    app.extensions[config.EXTENSION_KEY] = config.Settings.from_environ(overrides=overrides)
+    app.config.update(flask_config)
     # Production readiness before anything else. The page cache first: its response hook
     # must run after every other one (Flask runs them in reverse), and its WSGI layer must sit
     # inside the others. Then logging and request ids, the secret key check (which refuses to

@@ -65,7 +65,7 @@ from itsdangerous.encoding import base64_encode
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.http import HTTP_STATUS_CODES, dump_cookie, parse_accept_header, parse_etags
 
-from webapp.config import flag, whole_number
+from webapp.config import settings_of
 
 EXTENSION_KEY = "page_cache"
 
@@ -398,7 +398,7 @@ def _set_cache_control(response: Response) -> None:
 
 def _cache_control_for(endpoint: str | None) -> str:
     if CACHED_ENDPOINTS.get(endpoint or "") == PUBLIC:
-        return f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
+        return f"public, max-age={settings_of(current_app).cache_max_age}"
     return "no-cache"
 
 
@@ -423,7 +423,7 @@ def _gzip_static(response: Response) -> bytes:
 
 def _compress(response: Response, entry: CachedPage | None) -> None:
     if (
-        not current_app.config["COMPRESS"]
+        not settings_of(current_app).compress
         or response.status_code < 200
         or response.status_code in (204, 304)
         or response.direct_passthrough
@@ -573,7 +573,7 @@ class FastPath:
             headers.append(("Set-Cookie", set_cookie))
         else:
             headers.append(("Cache-Control", entry.cache_control))
-        compress = self.app.config["COMPRESS"] and entry.deflated is not None
+        compress = settings_of(self.app).compress and entry.deflated is not None
         body = None
         if compress and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")):
             body = entry.gzipped(token)
@@ -599,12 +599,7 @@ def init_app(app: Flask) -> None:
     """Call before the other extensions and blueprints: the response hook registered here must
     run after theirs (Flask runs them in reverse), so it compresses the final body, and the
     fast path must sit inside the other WSGI layers (proxy fix, language prefix, headers)."""
-    app.config["COMPRESS"] = flag("COMPRESS", app.config.get("COMPRESS", True))
-    app.config["CACHE_MAX_AGE"] = whole_number(
-        "CACHE_MAX_AGE", app.config.get("CACHE_MAX_AGE", 300)
-    )
-    megabytes = whole_number("PAGE_CACHE_MB", app.config.get("PAGE_CACHE_MB", 32))
-    app.config["PAGE_CACHE_MB"] = megabytes
+    megabytes = settings_of(app).page_cache_mb
     app.before_request(_serve_from_cache)
     app.after_request(_finish)
     if megabytes:

@@ -1,4 +1,10 @@
-"""Settings from environment variables, with safe defaults.
+"""The application's settings: read once from environment variables, parsed and checked here.
+
+:meth:`Settings.from_environ` reads each field from the variable of its name in capitals
+(``page_cache_mb`` from ``PAGE_CACHE_MB``), turns it into a Python value, and refuses a value it
+cannot use with a :class:`SettingError` that names the variable and says why. The application
+factory stores the result on the app; every part reads it there (:func:`settings_of`), and no
+other module reads the environment or parses a setting.
 
 Each setting is documented in the README's configuration table; keep the two in step.
 """
@@ -6,52 +12,82 @@ Each setting is documented in the README's configuration table; keep the two in 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from limits import parse_many
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+EXTENSION_KEY = "settings"
 
-# environment variable -> (Flask config key, default)
-_SETTINGS: dict[str, tuple[str, Any]] = {
-    "CONTENT_DIR": ("CONTENT_DIR", str(PROJECT_ROOT / "content")),
-    # Empty: the translated "Teams sign-in help" / "the IT service desk" of each language.
-    "SITE_NAME": ("SITE_NAME", ""),
-    "IT_CONTACT_NAME": ("IT_CONTACT_NAME", ""),
-    "IT_CONTACT_EMAIL": ("IT_CONTACT_EMAIL", ""),
-    "IT_CONTACT_URL": ("IT_CONTACT_URL", ""),
-    "SECRET_KEY": ("SECRET_KEY", None),
-    # Feedback and search misses (webapp.storage): SQLite in the instance folder when unset
-    "DATABASE_URL": ("DATABASE_URL", None),
-    "MISSES_PER_DAY": ("MISSES_PER_DAY", 1000),
-    # Production readiness (webapp.security, webapp.ratelimit, webapp.caching, webapp.logs)
-    "APP_ENV": ("APP_ENV", "development"),
-    "HTTPS": ("HTTPS", False),
-    "PROXY_COUNT": ("PROXY_COUNT", 0),
-    "TRUSTED_HOSTS": ("TRUSTED_HOSTS", None),
-    "MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", 16 * 1024),
-    "POST_RATE_LIMIT": ("POST_RATE_LIMIT", "30 per minute; 300 per hour"),
-    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", "memory://"),
-    "COMPRESS": ("COMPRESS", True),
-    "PAGE_CACHE_MB": ("PAGE_CACHE_MB", 32),
-    "CACHE_MAX_AGE": ("CACHE_MAX_AGE", 300),
-    "LOG_FORMAT": ("LOG_FORMAT", "text"),
-    "LOG_LEVEL": ("LOG_LEVEL", "info"),
-}
+ENVIRONMENTS = ("development", "production")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+MIN_SECRET_KEY_LENGTH = 32
 
+# Values copied from tutorials and templates, compared case-insensitively.
+PLACEHOLDER_SECRET_KEYS = frozenset(
+    {
+        "secret",
+        "secret-key",
+        "secret_key",
+        "secretkey",
+        "your-secret-key",
+        "your_secret_key",
+        "my-secret-key",
+        "change-me",
+        "changeme",
+        "change_me",
+        "changethis",
+        "please-change-me",
+        "dev",
+        "development",
+        "default",
+        "test",
+        "testing",
+        "password",
+        "flask",
+        "replace-me",
+        "replace-with-a-long-random-string",
+    }
+)
 
-def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The application's settings: each from its environment variable, or its default."""
-    environ = os.environ if environ is None else environ
-    return {key: environ.get(name, default) for name, (key, default) in _SETTINGS.items()}
+HOW_TO_MAKE_A_KEY = "python3 -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 class SettingError(ValueError):
     """A setting whose value cannot be used; the application refuses to start."""
 
+    def __init__(self, variable: str, why: str) -> None:
+        super().__init__(f"{variable} {why}")
+        self.variable = variable
 
-def flag(name: str, value: Any) -> bool:
-    """A yes/no setting: ``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``/empty."""
+
+# --- How each kind of value is read: (variable, value) -> Python value --------------------------
+# A value is the environment's text, or, from the tests' overrides, already the Python value.
+
+Parse = Callable[[str, Any], Any]
+
+
+def _text(variable: str, value: Any) -> str:
+    return str(value)
+
+
+def _text_or_none(variable: str, value: Any) -> str | None:
+    return str(value) or None
+
+
+def _path(variable: str, value: Any) -> Path:
+    return Path(value)
+
+
+def _flag(variable: str, value: Any) -> bool:
+    """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``/empty."""
     if isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -59,15 +95,145 @@ def flag(name: str, value: Any) -> bool:
         return True
     if text in {"", "0", "false", "no", "off"}:
         return False
-    raise SettingError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), not {value!r}.")
+    raise SettingError(variable, f"must be 1 or 0 (true/false, yes/no, on/off), not {value!r}.")
 
 
-def whole_number(name: str, value: Any, minimum: int = 0) -> int:
-    """A setting that is a whole number of at least ``minimum``."""
-    try:
-        number = int(str(value).strip()) if not isinstance(value, int) else value
-    except ValueError:
-        number = None
-    if number is None or isinstance(number, bool) or number < minimum:
-        raise SettingError(f"{name} must be a whole number of at least {minimum}, not {value!r}.")
-    return number
+def _whole_number(minimum: int, meaning: str = "") -> Parse:
+    def parse(variable: str, value: Any) -> int:
+        try:
+            number = value if isinstance(value, int) else int(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or isinstance(number, bool) or number < minimum:
+            raise SettingError(
+                variable, f"must be a whole number of at least {minimum}{meaning}, not {value!r}."
+            )
+        return number
+
+    return parse
+
+
+def _one_of(choices: tuple[str, ...]) -> Parse:
+    def parse(variable: str, value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise SettingError(variable, f"must be one of {', '.join(choices)}, not {value!r}.")
+        return text
+
+    return parse
+
+
+def _host_names(variable: str, value: Any) -> tuple[str, ...] | None:
+    """Comma-separated host names; none at all means any host."""
+    names = value.split(",") if isinstance(value, str) else value
+    return tuple(name.strip() for name in names if name.strip()) or None
+
+
+def _rate_limit(variable: str, value: Any) -> str:
+    text = str(value).strip()
+    if text:
+        try:
+            parse_many(text)
+        except ValueError:
+            raise SettingError(
+                variable, f"must be like '30 per minute; 300 per hour', not {text!r}."
+            ) from None
+    return text
+
+
+def secret_key_problem(key: str | bytes) -> str | None:
+    """Why ``key`` is unfit to sign anything, or None."""
+    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
+    if text.strip().lower() in PLACEHOLDER_SECRET_KEYS:
+        return "it is a well-known placeholder"
+    if len(text) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(text)} characters, fewer than {MIN_SECRET_KEY_LENGTH}"
+    if len(set(text)) < 8:
+        return "it repeats too few different characters"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting, as Python values. The defaults are the safe ones."""
+
+    content_dir: Path = field(default=PROJECT_ROOT / "content", metadata={"parse": _path})
+    # Empty: the translated "Teams sign-in help" / "the IT service desk" of each language.
+    site_name: str = field(default="", metadata={"parse": _text})
+    it_contact_name: str = field(default="", metadata={"parse": _text})
+    it_contact_email: str = field(default="", metadata={"parse": _text})
+    it_contact_url: str = field(default="", metadata={"parse": _text})
+    app_env: str = field(default="development", metadata={"parse": _one_of(ENVIRONMENTS)})
+    # None: a random key per process (development only; production refuses to start).
+    secret_key: str | None = field(default=None, metadata={"parse": _text_or_none})
+    https: bool = field(default=False, metadata={"parse": _flag})
+    proxy_count: int = field(default=0, metadata={"parse": _whole_number(0)})
+    # None: any host.
+    trusted_hosts: tuple[str, ...] | None = field(default=None, metadata={"parse": _host_names})
+    max_content_length: int = field(default=16 * 1024, metadata={"parse": _whole_number(1)})
+    # Empty: no limit.
+    post_rate_limit: str = field(
+        default="30 per minute; 300 per hour", metadata={"parse": _rate_limit}
+    )
+    ratelimit_storage_uri: str = field(default="memory://", metadata={"parse": _text})
+    page_cache_mb: int = field(default=32, metadata={"parse": _whole_number(0)})
+    cache_max_age: int = field(default=300, metadata={"parse": _whole_number(0)})
+    compress: bool = field(default=True, metadata={"parse": _flag})
+    log_format: str = field(default="text", metadata={"parse": _one_of(LOG_FORMATS)})
+    log_level: str = field(default="info", metadata={"parse": _one_of(LOG_LEVELS)})
+    # None: SQLite in the instance folder (see webapp.storage).
+    database_url: str | None = field(default=None, metadata={"parse": _text_or_none})
+    misses_per_day: int = field(
+        default=1000, metadata={"parse": _whole_number(0, " (0 keeps none)")}
+    )
+
+    @property
+    def production(self) -> bool:
+        return self.app_env == "production"
+
+    @classmethod
+    def from_environ(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Settings:
+        """The settings from ``environ`` (the process's environment by default). ``overrides``,
+        by variable name, take the place of the environment's values: text as in the
+        environment, or Python values; None for "not set". Raises :class:`SettingError`."""
+        values = {**(os.environ if environ is None else environ), **(overrides or {})}
+        parsed = {}
+        for setting in fields(cls):
+            value = values.get(setting.name.upper())
+            if value is not None:
+                parsed[setting.name] = setting.metadata["parse"](setting.name.upper(), value)
+        settings = cls(**parsed)
+        settings._check_secret_key()
+        return settings
+
+    def _check_secret_key(self) -> None:
+        """Production refuses a missing or weak key: it signs the session and form tokens."""
+        if not self.production:
+            return
+        if not self.secret_key:
+            raise SettingError(
+                "SECRET_KEY",
+                "is not set. In production it must be a long random value shared by every "
+                f"server, for example the output of: {HOW_TO_MAKE_A_KEY}",
+            )
+        problem = secret_key_problem(self.secret_key)
+        if problem:
+            raise SettingError(
+                "SECRET_KEY",
+                f"is too weak for production: {problem}. Use a long random value, for example "
+                f"the output of: {HOW_TO_MAKE_A_KEY}",
+            )
+
+
+def variables() -> frozenset[str]:
+    """The names of the environment variables the settings are read from."""
+    return frozenset(setting.name.upper() for setting in fields(Settings))
+
+
+def settings_of(app: Flask) -> Settings:
+    """The settings the application was created with."""
+    return app.extensions[EXTENSION_KEY]

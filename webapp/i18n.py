@@ -28,6 +28,7 @@ from flask import Flask, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 
+from webapp.config import settings_of
 from webapp.content import current_site
 from webapp.content.catalogues import read_catalogue
 
@@ -175,7 +176,7 @@ def init_app(app: Flask) -> None:
     translations = [code for code in site.languages if code != site.default_language]
     app.wsgi_app = LanguagePrefix(app.wsgi_app, translations)  # type: ignore[method-assign]
     target = _catalogue_folder(app)
-    compiled = compile_catalogues(Path(app.config["CONTENT_DIR"]), translations, target)
+    compiled = compile_catalogues(settings_of(app).content_dir, translations, target)
     missing = sorted(set(translations) - set(compiled))
     if missing:
         log.warning("No interface catalogue (messages.po) for: %s", ", ".join(missing))

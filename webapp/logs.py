@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import secrets
 import sys
@@ -34,9 +33,10 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask.wrappers import Response
 
+from webapp.config import SettingError, Settings, settings_of
+
 REQUEST_ID_HEADER = "X-Request-ID"
 ENVIRON_KEY = "webapp.request_id"
-FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
 
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
@@ -122,20 +122,6 @@ def make_formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
-def _read_settings(app: Flask) -> tuple[str, int]:
-    from webapp.config import SettingError
-
-    log_format = str(app.config.get("LOG_FORMAT") or "text").strip().lower()
-    if log_format not in FORMATS:
-        raise SettingError(f"LOG_FORMAT must be text or json, not {log_format!r}.")
-    level_name = str(app.config.get("LOG_LEVEL") or "info").strip().upper()
-    level = logging.getLevelName(level_name)
-    if not isinstance(level, int):
-        raise SettingError(f"LOG_LEVEL must be debug, info, warning or error, not {level_name!r}.")
-    app.config["LOG_FORMAT"], app.config["LOG_LEVEL"] = log_format, level_name.lower()
-    return log_format, level
-
-
 def configure_logging(log_format: str, level: int) -> None:
     """Send this process's log records (the application's and its libraries') to standard
     error in ``log_format``. Safe to call again: it replaces its own handler."""
@@ -168,8 +154,8 @@ def _log_server_errors(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    log_format, level = _read_settings(app)
-    configure_logging(log_format, level)
+    settings = settings_of(app)
+    configure_logging(settings.log_format, logging.getLevelName(settings.log_level.upper()))
     app.after_request(_log_server_errors)
     app.wsgi_app = RequestId(app.wsgi_app)  # type: ignore[method-assign]
 
@@ -190,7 +176,10 @@ if glogging is not None:
 
         def setup(self, cfg: Any) -> None:
             super().setup(cfg)
-            self.json = os.environ.get("LOG_FORMAT", "text").strip().lower() == "json"
+            try:
+                self.json = Settings.from_environ().log_format == "json"
+            except SettingError:  # the application says what is wrong when it starts
+                self.json = False
             if self.json:
                 for handler in [*self.error_log.handlers, *self.access_log.handlers]:
                     handler.setFormatter(JsonFormatter())

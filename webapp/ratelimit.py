@@ -26,9 +26,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
-from limits import parse_many
 
-from webapp.config import SettingError
+from webapp.config import settings_of
 
 EXTENSION_KEY = "ratelimit"
 TOO_MANY_POSTS = (
@@ -45,16 +44,8 @@ def _is_read() -> bool:
 
 
 def init_app(app: Flask) -> Limiter:
-    limits = str(app.config.get("POST_RATE_LIMIT") or "").strip()
-    if limits:
-        try:
-            parse_many(limits)
-        except ValueError as error:
-            raise SettingError(
-                f"POST_RATE_LIMIT must be like '30 per minute; 300 per hour', not {limits!r}."
-            ) from error
-    storage_uri = str(app.config.get("RATELIMIT_STORAGE_URI") or "memory://")
-    app.config["RATELIMIT_STORAGE_URI"] = storage_uri
+    settings = settings_of(app)
+    limits = settings.post_rate_limit
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter = Limiter(
         get_remote_address,
@@ -64,7 +55,7 @@ def init_app(app: Flask) -> Limiter:
         ]
         if limits
         else [],
-        storage_uri=storage_uri,
+        storage_uri=settings.ratelimit_storage_uri,
         key_prefix="signin-help",
         swallow_errors=True,
         retry_after="delta-seconds",

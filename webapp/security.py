@@ -3,8 +3,9 @@
 ``init_app`` is called first thing by the application factory. What it does:
 
 - **Secret key.** ``APP_ENV=production`` refuses to start without a strong ``SECRET_KEY`` (at
-  least 32 characters, not a known placeholder, not one character repeated). In development a
-  random key is made for the process, with a warning.
+  least 32 characters, not a known placeholder, not one character repeated; checked with the
+  other settings in :mod:`webapp.config`). In development a random key is made for the
+  process, with a warning.
 - **Cookies** (the session, which holds Flask-WTF's CSRF token): ``HttpOnly``, ``SameSite=Lax``,
   and ``Secure`` when the site is served over HTTPS (``HTTPS=1``).
 - **Proxies.** ``PROXY_COUNT=n`` trusts ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from that
@@ -32,40 +33,9 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.config import SettingError, flag, whole_number
+from webapp.config import Settings, secret_key_problem, settings_of
 
 log = logging.getLogger(__name__)
-
-ENVIRONMENTS = ("development", "production")
-MIN_SECRET_KEY_LENGTH = 32
-
-# Values copied from tutorials and templates, compared case-insensitively.
-PLACEHOLDER_SECRET_KEYS = frozenset(
-    {
-        "secret",
-        "secret-key",
-        "secret_key",
-        "secretkey",
-        "your-secret-key",
-        "your_secret_key",
-        "my-secret-key",
-        "change-me",
-        "changeme",
-        "change_me",
-        "changethis",
-        "please-change-me",
-        "dev",
-        "development",
-        "default",
-        "test",
-        "testing",
-        "password",
-        "flask",
-        "replace-me",
-        "replace-with-a-long-random-string",
-        "test-secret-key-not-for-production-0123456789",
-    }
-)
 
 # Every directive is listed, and only 'self' (or nothing) is allowed: no inline script or style,
 # no eval, no plugins, no framing, forms post only here. img-src also allows data: URLs (small
@@ -101,10 +71,6 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 HSTS_MAX_AGE = 365 * 24 * 60 * 60  # one year: Mozilla's recommendation is at least six months
-
-
-class ConfigError(RuntimeError):
-    """The settings are unsafe for where the application runs; it refuses to start."""
 
 
 def security_headers(https: bool) -> list[tuple[str, str]]:
@@ -151,62 +117,20 @@ class SecurityHeaders:
         return self.app(environ, start)
 
 
-def check_secret_key(app: Flask) -> None:
-    """Refuse a missing or weak ``SECRET_KEY`` in production; make one up in development."""
-    key = app.config.get("SECRET_KEY")
-    production = app.config["APP_ENV"] == "production"
-    if not key:
-        if production:
-            raise ConfigError(
-                "SECRET_KEY is not set. In production it must be a long random value shared by "
-                "every server, for example the output of: "
-                "python3 -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+def _secret_key(settings: Settings) -> str:
+    """The configured key, or in development one made up for this process. (Production never
+    gets here without a strong key: :mod:`webapp.config` refuses to start.)"""
+    if not settings.secret_key:
         # Only CSRF tokens are signed with it; a fresh key per start-up is enough for that.
-        app.config["SECRET_KEY"] = secrets.token_hex(32)
         log.warning(
             "SECRET_KEY is not set: using a random key for this process only "
             "(fine for development; set APP_ENV=production and SECRET_KEY on a server)."
         )
-        return
-    problem = secret_key_problem(key)
-    if problem and production:
-        raise ConfigError(
-            f"SECRET_KEY is too weak for production: {problem}. Use a long random value, for "
-            "example the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
-        )
+        return secrets.token_hex(32)
+    problem = secret_key_problem(settings.secret_key)
     if problem:
         log.warning("SECRET_KEY would be refused in production: %s.", problem)
-
-
-def secret_key_problem(key: str | bytes) -> str | None:
-    """Why ``key`` is unfit to sign anything, or None."""
-    text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
-    if text.strip().lower() in PLACEHOLDER_SECRET_KEYS:
-        return "it is a well-known placeholder"
-    if len(text) < MIN_SECRET_KEY_LENGTH:
-        return f"it has {len(text)} characters, fewer than {MIN_SECRET_KEY_LENGTH}"
-    if len(set(text)) < 8:
-        return "it repeats too few different characters"
-    return None
-
-
-def _read_settings(app: Flask) -> None:
-    """Turn the settings this module uses into Python values, refusing any it cannot use."""
-    config = app.config
-    env = str(config.get("APP_ENV") or "development").strip().lower()
-    if env not in ENVIRONMENTS:
-        raise SettingError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}.")
-    config["APP_ENV"] = env
-    config["HTTPS"] = flag("HTTPS", config.get("HTTPS", False))
-    config["PROXY_COUNT"] = whole_number("PROXY_COUNT", config.get("PROXY_COUNT", 0))
-    if config.get("MAX_CONTENT_LENGTH") is not None:
-        config["MAX_CONTENT_LENGTH"] = whole_number(
-            "MAX_CONTENT_LENGTH", config["MAX_CONTENT_LENGTH"], minimum=1
-        )
-    hosts = config.get("TRUSTED_HOSTS")
-    if isinstance(hosts, str):
-        config["TRUSTED_HOSTS"] = [h.strip() for h in hosts.split(",") if h.strip()] or None
+    return settings.secret_key
 
 
 def _refuse_large_bodies() -> None:
@@ -228,22 +152,24 @@ def _untrusted_host(error: SecurityError) -> ResponseReturnValue:
 
 
 def init_app(app: Flask) -> None:
-    _read_settings(app)
-    check_secret_key(app)
-    https = app.config["HTTPS"]
+    settings = settings_of(app)
+    https = settings.https
     app.config.update(
+        SECRET_KEY=_secret_key(settings),
+        MAX_CONTENT_LENGTH=settings.max_content_length,
+        TRUSTED_HOSTS=list(settings.trusted_hosts) if settings.trusted_hosts else None,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=https,
     )
     if https:
         app.config["PREFERRED_URL_SCHEME"] = "https"
-    if app.config["APP_ENV"] == "production" and not https:
+    if settings.production and not https:
         log.warning("APP_ENV=production without HTTPS=1: cookies are not marked Secure, no HSTS.")
     app.before_request(_refuse_large_bodies)
     app.register_error_handler(SecurityError, _untrusted_host)
 
-    proxies = app.config["PROXY_COUNT"]
+    proxies = settings.proxy_count
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.wsgi_app = SecurityHeaders(app.wsgi_app, security_headers(https))  # type: ignore[method-assign]

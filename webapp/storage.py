@@ -40,6 +40,8 @@ from flask.cli import with_appcontext
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 
+from webapp.config import settings_of
+
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "storage"
@@ -663,8 +665,9 @@ def init_app(app: Flask) -> None:
     A database that cannot be reached does not stop the site: the problem is logged, and the
     tables are created on the first write that finds the database back.
     """
-    url = database_url(app.config.get("DATABASE_URL"), app.instance_path)
-    storage = Storage(url, misses_per_day=_misses_per_day(app.config.get("MISSES_PER_DAY", 1000)))
+    settings = settings_of(app)
+    url = database_url(settings.database_url, app.instance_path)
+    storage = Storage(url, misses_per_day=settings.misses_per_day)
     app.extensions[EXTENSION_KEY] = storage
     try:
         storage.init_schema()
@@ -674,16 +677,6 @@ def init_app(app: Flask) -> None:
         # Gunicorn forks its workers from this process (preload_app): fork with no connection.
         storage.engine.dispose()
     app.cli.add_command(init_db_command)
-
-
-def _misses_per_day(value: Any) -> int:
-    try:
-        number = value if isinstance(value, int) else int(str(value).strip())
-    except ValueError:
-        number = -1
-    if isinstance(number, bool) or number < 0:
-        raise ValueError(f"MISSES_PER_DAY must be a whole number (0 keeps none), not {value!r}.")
-    return number
 
 
 def current_storage() -> Storage:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context
 
+from webapp.config import settings_of
 from webapp.content.loader import ContentError, Problem, load_content, load_site
 from webapp.content.model import Content, Site
 
@@ -29,7 +30,7 @@ EXTENSION_KEY = "content"
 
 def init_app(app: Flask) -> None:
     """Load the content folder named by ``CONTENT_DIR``; a problem stops the start-up."""
-    app.extensions[EXTENSION_KEY] = load_site(app.config["CONTENT_DIR"])
+    app.extensions[EXTENSION_KEY] = load_site(settings_of(app).content_dir)
 
 
 def current_site() -> Site:

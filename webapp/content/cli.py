@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from webapp import config
+from webapp.config import SettingError, Settings
 from webapp.content.loader import ContentError, load_site
 
 
@@ -23,7 +23,10 @@ from webapp.content.loader import ContentError, load_site
 )
 def check_content(content_dir: Path | None) -> None:
     """Check the content folder; print each problem and exit non-zero if there is any."""
-    folder = content_dir or Path(config.from_environ()["CONTENT_DIR"])
+    try:
+        folder = content_dir or Settings.from_environ().content_dir
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
     try:
         site = load_site(folder)
     except ContentError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from webapp.config import settings_of
 from webapp.content import current_content
 from webapp.views import api, codes, errors, health, pages, search
 from webapp.views.site import it_contact_name, script_words, site_name
@@ -14,6 +15,8 @@ def init_app(app: Flask) -> None:
     for module in (errors, health, api, codes, search, pages):
         app.register_blueprint(module.bp)
 
+    settings = settings_of(app)
+
     @app.context_processor
     def site() -> dict:
         return {
@@ -22,7 +25,7 @@ def init_app(app: Flask) -> None:
             "nav_pages": current_content().pages,
             "it_contact": {
                 "name": it_contact_name(),
-                "email": app.config["IT_CONTACT_EMAIL"],
-                "url": app.config["IT_CONTACT_URL"],
+                "email": settings.it_contact_email,
+                "url": settings.it_contact_url,
             },
         }

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import current_app
 from flask_babel import gettext as _
 
+from webapp.config import settings_of
 from webapp.content.model import NO_CODE
 
 
@@ -56,11 +57,11 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
             _("Thank you"),
         )
     )
-    email = current_app.config.get("IT_CONTACT_EMAIL") or None
+    email = settings_of(current_app).it_contact_email or None
     mailto = (
         f"mailto:{quote(email, safe='@')}?subject={quote(subject)}&body={quote(body)}"
         if email
         else None
     )
-    helpdesk = current_app.config.get("IT_CONTACT_URL") or None
+    helpdesk = settings_of(current_app).it_contact_url or None
     return MessageForIT(subject, body, mailto, helpdesk, time_blank())

@@ -5,15 +5,17 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext as _
 
+from webapp.config import settings_of
+
 
 def site_name() -> str:
     """The configured name of the site, or its translated default."""
-    return current_app.config["SITE_NAME"] or _("Teams sign-in help")
+    return settings_of(current_app).site_name or _("Teams sign-in help")
 
 
 def it_contact_name() -> str:
     """Who people are told to contact, or the translated default."""
-    return current_app.config["IT_CONTACT_NAME"] or _("the IT service desk")
+    return settings_of(current_app).it_contact_name or _("the IT service desk")
 
 
 def script_words() -> dict:
