@@ -16,7 +16,8 @@ def test_search_for_a_code_returns_the_normalised_code_first(client: FlaskClient
         "code": "0xCAA20003",
         "title": "Check your clock",
         "url": "http://localhost/codes/0xCAA20003",
-        "snippet": first["snippet"],
+        # HTML, escaped like every other result's: the summary says "Your device's …".
+        "snippet": "Your device&#39;s date and time are wrong.",
     }
 
 
@@ -49,6 +50,19 @@ def test_bad_limit_is_a_json_400(client: FlaskClient, limit: str) -> None:
     assert response.status_code == 400
     body = response.get_json()
     assert body["status"] == 400 and "limit" in body["message"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/search?q=proxy&limit=0", "/api/search?q=proxy&lang=xx", "/api/codes/hello"]
+)
+def test_a_bad_parameter_carries_the_request_id_like_every_error(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path, headers={"X-Request-ID": "ref-12345"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "bad_request" and body["status"] == 400
+    assert body["request_id"] == "ref-12345" == response.headers["X-Request-ID"]
 
 
 def test_too_long_query_is_a_json_400(client: FlaskClient) -> None:

@@ -27,6 +27,7 @@ from babel.messages.mofile import write_mo
 from flask import Flask, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
+from werkzeug.exceptions import BadRequest
 
 from webapp.config import settings_of
 from webapp.content import current_site
@@ -115,9 +116,7 @@ def _choose_language() -> ResponseReturnValue | None:
         # The API takes the language as a parameter too: /api/search?q=…&lang=de
         asked = request.args["lang"]
         if asked not in site.contents:
-            from webapp.views.api import BadParameter
-
-            raise BadParameter(f"'lang' must be one of: {', '.join(site.languages)}.")
+            raise BadRequest(f"'lang' must be one of: {', '.join(site.languages)}.")
         g.language = asked
     if (
         request.endpoint == "pages.home"

@@ -1,7 +1,8 @@
 """The JSON API: ``/api/search``, ``/api/codes`` and ``/api/codes/<code>``.
 
-Errors are JSON too (see :mod:`webapp.views.errors`): a bad parameter is a 400 that says which
-parameter and why, never a 500.
+Errors are JSON too (see :mod:`webapp.views.errors`): a bad parameter is Werkzeug's
+``BadRequest``, a 400 that says which parameter and why (and carries the request id like every
+error), never a 500.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
+from markupsafe import escape
+from werkzeug.exceptions import BadRequest
 
 from webapp.content import current_content
 from webapp.content.model import CodeEntry
@@ -24,21 +27,12 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 
 
-class BadParameter(Exception):
-    """A query parameter the API cannot use; answered as JSON 400."""
-
-
-@bp.errorhandler(BadParameter)
-def bad_parameter(error: BadParameter) -> ResponseReturnValue:
-    return jsonify(error="bad_request", message=str(error), status=400), 400
-
-
 def _limit() -> int:
     raw = request.args.get("limit", "")
     if not raw:
         return DEFAULT_LIMIT
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_LIMIT:
-        raise BadParameter(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
+        raise BadRequest(f"'limit' must be a whole number from 1 to {MAX_LIMIT}.")
     return int(raw)
 
 
@@ -95,7 +89,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
-        raise BadParameter(problem)
+        raise BadRequest(problem)
     limit = _limit()
     response = current_engine().search(query, limit)
     results = [_hit_json(hit) for hit in response.hits]
@@ -108,7 +102,7 @@ def search() -> ResponseReturnValue:
                 "code": entry.code,
                 "title": entry.title,
                 "url": _code_url(entry.code),
-                "snippet": str(entry.summary_text),
+                "snippet": str(escape(entry.summary_text)),
             },
         )
     body: dict[str, Any] = {"query": query, "code": response.code, "results": results[:limit]}
@@ -138,7 +132,7 @@ def code(typed: str) -> ResponseReturnValue:
         }
         return jsonify(body), 300
     if found.code is None:
-        raise BadParameter(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
+        raise BadRequest(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
     if found.entry is not None:
         return jsonify(entry_json(found.entry))
     assert found.explanation is not None  # a code without an entry is always explained
