@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import write_content
 
+from webapp.cli import check_content
 from webapp.content import ContentError, load_site
-from webapp.content.cli import check_content
 
 GERMAN_CODES = """
 [[code]]
@@ -98,6 +98,14 @@ def test_translated_page_with_anchors_in_another_order_fails(tmp_path: Path) -> 
 def test_translation_of_a_page_that_does_not_exist_fails(tmp_path: Path) -> None:
     root = site_with(tmp_path, **{"pages__extra.md": '+++\ntitle = "Extra"\n+++\n'})
     with pytest.raises(ContentError, match="translates page 'extra'"):
+        load_site(root)
+
+
+def test_a_page_may_not_take_the_name_of_a_language(tmp_path: Path) -> None:
+    """/de is the German site: a page there would never be reached."""
+    root = site_with(tmp_path, **{"pages__faq.md": GERMAN_FAQ})
+    (root / "pages" / "de.md").write_text('+++\ntitle = "D"\n+++\n', encoding="utf-8")
+    with pytest.raises(ContentError, match=r"pages/de\.md: 'de' is a reserved address of the site"):
         load_site(root)
 
 

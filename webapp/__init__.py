@@ -54,12 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     ``test_config`` holds Flask's own keys and, by variable name, settings that take the place
     of the environment's (as text or Python values; see :mod:`webapp.config`).
     """
-    app = Flask(
-        __name__,
-        instance_relative_config=True,
-        template_folder=str(config.PROJECT_ROOT / "templates"),
-        static_folder=str(config.PROJECT_ROOT / "static"),
-    )
+    app = _flask()
     # Tests name settings by their variables, next to Flask's own keys (TESTING, ...).
     flask_config = dict(test_config or {})
     overrides = {name: flask_config.pop(name) for name in config.variables() & flask_config.keys()}
@@ -74,13 +69,36 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     ratelimit.init_app(app)
 
+    _add_routes(app)  # before the content: no page may take an address a route answers
     with _collector_paused():
         content.init_app(app)
         search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     csrf.init_app(app)  # every POST needs the form's token, or gets 400
     storage.init_app(app)
-    views.init_app(app)
-    feedback.init_app(app)
     assets.init_app(app)
     return app
+
+
+def _flask() -> Flask:
+    return Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(config.PROJECT_ROOT / "templates"),
+        static_folder=str(config.PROJECT_ROOT / "static"),
+    )
+
+
+def _add_routes(app: Flask) -> None:
+    """Every blueprint: the addresses the site answers."""
+    views.init_app(app)
+    feedback.init_app(app)
+
+
+def routed_names() -> frozenset[str]:
+    """The first segments of the site's own addresses, which no page may take, without loading
+    any content (``flask check-content`` runs when the content is broken)."""
+    app = _flask()
+    app.extensions[config.EXTENSION_KEY] = config.Settings()
+    _add_routes(app)
+    return content.routed_names(app.url_map)

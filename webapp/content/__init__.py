@@ -8,6 +8,7 @@ content folder holds; requests only read the resulting immutable
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context
+from werkzeug.routing import Map
 
 from webapp.config import settings_of
 from webapp.content.loader import ContentError, Problem, load_content, load_site
@@ -23,14 +24,28 @@ __all__ = [
     "init_app",
     "load_content",
     "load_site",
+    "routed_names",
 ]
 
 EXTENSION_KEY = "content"
 
 
 def init_app(app: Flask) -> None:
-    """Load the content folder named by ``CONTENT_DIR``; a problem stops the start-up."""
-    app.extensions[EXTENSION_KEY] = load_site(settings_of(app).content_dir)
+    """Load the content folder named by ``CONTENT_DIR``; a problem stops the start-up. Call it
+    once the routes are registered: no page may take an address they answer."""
+    reserved = routed_names(app.url_map)
+    app.extensions[EXTENSION_KEY] = load_site(settings_of(app).content_dir, reserved=reserved)
+
+
+def routed_names(url_map: Map) -> frozenset[str]:
+    """The first segment of every route that starts with a fixed one (``codes``, ``feedback``,
+    ``opensearch.xml``, …): the names a page may not take."""
+    names = set()
+    for rule in url_map.iter_rules():
+        first = rule.rule.lstrip("/").split("/", 1)[0]
+        if first and "<" not in first:
+            names.add(first)
+    return frozenset(names)
 
 
 def current_site() -> Site:

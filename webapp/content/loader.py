@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,8 +47,6 @@ CODE_FILE = "codes.toml"
 CATALOGUE_FOLDER = "catalogue"
 FAMILY_PREFIX = re.compile(rf"0x[0-9A-F]{{1,8}}|{AADSTS_FAMILY}")
 PAGE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-# URL paths the application owns; a page file may not take one of these names.
-RESERVED_SLUGS = frozenset({"codes", "search", "api", "static", "healthz", "opensearch.xml"})
 FRONT_MATTER = "+++"
 DEFAULT_LANGUAGE = "en"
 # A sub-folder named like a language ("de", "pt-br") holds that language's translation.
@@ -262,9 +260,15 @@ class _Reader:
     """
 
     def __init__(
-        self, problems: _Collector, folder: Path, language: str, base: Content | None = None
+        self,
+        problems: _Collector,
+        folder: Path,
+        language: str,
+        base: Content | None = None,
+        reserved: Collection[str] = (),
     ) -> None:
         self.problems = problems
+        self.reserved = reserved
         self.folder = folder
         self.language = language
         self.base = base
@@ -490,7 +494,7 @@ class _Reader:
                     "file name must be lower-case letters, digits and dashes (it is the URL)",
                 )
                 continue
-            if slug in RESERVED_SLUGS:
+            if slug in self.reserved:
                 self.problems.add(
                     path, "", f"'{slug}' is a reserved address of the site; rename the file"
                 )
@@ -580,27 +584,37 @@ def translation_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and LANGUAGE_FOLDER.fullmatch(p.name))
 
 
-def load_content(root: Path | str, language: str = DEFAULT_LANGUAGE) -> Content:
+def load_content(
+    root: Path | str, language: str = DEFAULT_LANGUAGE, *, reserved: Collection[str] = ()
+) -> Content:
     """Load and validate the default language of a content folder.
 
     Raises :class:`ContentError` listing every problem.
     """
-    return load_site(root, language, translations=False).default
+    return load_site(root, language, translations=False, reserved=reserved).default
 
 
 def load_site(
-    root: Path | str, default_language: str = DEFAULT_LANGUAGE, *, translations: bool = True
+    root: Path | str,
+    default_language: str = DEFAULT_LANGUAGE,
+    *,
+    translations: bool = True,
+    reserved: Collection[str] = (),
 ) -> Site:
     """Load and validate a content folder with all its translations.
 
-    Raises :class:`ContentError` listing every problem of every language.
+    ``reserved``: the first segments of the site's own addresses (``codes``, ``feedback``, …),
+    which no page may take; the language prefixes are added. Raises :class:`ContentError`
+    listing every problem of every language.
     """
     root = Path(root)
     problems = _Collector(root)
     if not root.is_dir():
         problems.add(root, "", "content folder not found")
         raise ContentError(problems.problems)
-    base = _Reader(problems, root, default_language).content()
+    # A page named like a language would be hidden behind that language's prefix (/de).
+    reserved = frozenset(reserved) | {folder.name for folder in translation_folders(root)}
+    base = _Reader(problems, root, default_language, reserved=reserved).content()
     if base is None:
         raise ContentError(problems.problems)
     contents = {default_language: base}
@@ -609,7 +623,7 @@ def load_site(
         if folder.name == default_language:
             problems.add(folder, "", "the default language lives in the content folder itself")
             continue
-        reader = _Reader(problems, folder, folder.name, base)
+        reader = _Reader(problems, folder, folder.name, base, reserved)
         content = reader.content()
         catalogue = read_catalogue(folder, folder.name)
         if catalogue is None:

@@ -2,6 +2,7 @@
 
 Registered as a Flask CLI plugin (see ``pyproject.toml``) rather than on the app, because its
 whole point is to run when the content is broken, and then the app itself refuses to start.
+It sits above the app factory, which knows the routes that no page may take.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import click
 
+from webapp import routed_names
 from webapp.config import SettingError, Settings
-from webapp.content.loader import ContentError, load_site
+from webapp.content import ContentError, load_site
 
 
 @click.command("check-content")
@@ -28,7 +30,7 @@ def check_content(content_dir: Path | None) -> None:
     except SettingError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        site = load_site(folder)
+        site = load_site(folder, reserved=routed_names())
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
