@@ -18,7 +18,8 @@ from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
 
-from webapp.storage import Storage, feedback, metadata
+from webapp.storage import Storage
+from webapp.storage.tables import feedback, metadata
 
 DOWN_URL = "postgresql+psycopg://nobody:secret@127.0.0.1:1/signin"
 LONG = "x" * 501

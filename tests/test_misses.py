@@ -14,7 +14,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from webapp.feedback.misses import normalise_query
-from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage, search_miss
+from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage
+from webapp.storage.tables import search_miss
 
 
 def misses(app: Flask) -> dict[tuple[str, str], int]:

@@ -1,0 +1,95 @@
+"""Counting searches that found nothing: one row per day, kind, language and term.
+
+Counters are upserts (``INSERT ... ON CONFLICT DO UPDATE``), so concurrent writers lose no
+increment. At most ``misses_per_day`` new terms are kept per day; misses not kept only add to
+that day's DROPPED row for the reason (``DROPPED_REASONS``), so a flood cannot fill the disk.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from webapp.storage.tables import DAY_FULL, DROPPED, search_miss
+
+
+def count(
+    connection: Connection,
+    *,
+    day: date,
+    kind: str,
+    language: str,
+    term: str,
+    times: int,
+    now: datetime,
+    misses_per_day: int,
+) -> bool:
+    """Add ``times`` to a term's count for ``day``; False if it was new and the day was full
+    (then counted as dropped)."""
+    row = (
+        (search_miss.c.day == day)
+        & (search_miss.c.kind == kind)
+        & (search_miss.c.language == language)
+        & (search_miss.c.term == term)
+    )
+    bumped = connection.execute(
+        search_miss.update().where(row).values(count=search_miss.c.count + times, last_seen=now)
+    )
+    if bumped.rowcount:
+        return True
+    # A new term today: keep it only while the day has room. Concurrent writers may each see
+    # room for the last one, so a day can overshoot by a few rows, never by much.
+    kept_today = connection.execute(
+        sa.select(sa.func.count())
+        .select_from(search_miss)
+        .where((search_miss.c.day == day) & (search_miss.c.kind != DROPPED))
+    ).scalar_one()
+    if kept_today >= misses_per_day:
+        count_dropped(connection, day=day, reason=DAY_FULL, times=times, now=now)
+        return False
+    _upsert(connection, day, kind, language, term, times, now)
+    return True
+
+
+def count_dropped(
+    connection: Connection, *, day: date, reason: str, times: int, now: datetime
+) -> None:
+    """Add ``times`` misses not kept, for ``reason``, to the day's total (any language)."""
+    _upsert(connection, day, DROPPED, "", reason, times, now)
+
+
+def _upsert(
+    connection: Connection,
+    day: date,
+    kind: str,
+    language: str,
+    term: str,
+    times: int,
+    now: datetime,
+) -> None:
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(search_miss).values(
+        day=day,
+        kind=kind,
+        language=language,
+        term=term,
+        count=times,
+        first_seen=now,
+        last_seen=now,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[
+            search_miss.c.day,
+            search_miss.c.kind,
+            search_miss.c.language,
+            search_miss.c.term,
+        ],
+        set_={
+            "count": search_miss.c.count + statement.excluded.count,
+            "last_seen": statement.excluded.last_seen,
+        },
+    )
+    connection.execute(statement)

@@ -1,0 +1,216 @@
+"""The store: one per application, thread-safe, and never slower than its time budget."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from webapp.storage import feedback, migrate, misses, report
+from webapp.storage.engine import create_engine, cut_after
+from webapp.storage.report import Report
+from webapp.storage.tables import CODE, MAX_LANGUAGE_LENGTH, MAX_TERM_LENGTH, QUERY
+
+log = logging.getLogger("webapp.storage")
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT_S = 1.5  # DATABASE_TIMEOUT: the most a request waits for the database
+MIGRATION_TIMEOUT_S = 30.0  # an upgrade at start-up may wait for another process's
+MISSES_PAUSE_S = 30.0  # after a failure, how long misses are dropped without trying
+
+
+class StorageError(Exception):
+    """The database could not be reached, or refused or did not finish a write in time; the
+    message says which."""
+
+
+class Storage:
+    """Feedback and misses in one database. Thread-safe; one per application.
+
+    Every call waits at most about ``timeout`` seconds, then raises :class:`StorageError`; a
+    failure also replaces the pool's connections, so a database fixed or restarted meanwhile is
+    used again by the next call, without restarting the site.
+    """
+
+    def __init__(
+        self, url: sa.URL, *, misses_per_day: int = 1000, timeout: float = DEFAULT_TIMEOUT_S
+    ) -> None:
+        self.url = url
+        self.timeout = timeout
+        self.engine = create_engine(url, timeout=timeout)
+        self.misses_per_day = misses_per_day
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self._misses_paused_until = 0.0
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _after_fork(ref))
+        # Pooled connections are closed, not just dropped, when the storage goes away.
+        weakref.finalize(self, self.engine.dispose)
+
+    def describe(self) -> str:
+        """The database's URL without its password, for messages and logs."""
+        return self.url.render_as_string(hide_password=True)
+
+    def run(self, what: str, work: Callable[[Connection], T]) -> T:
+        """``work(connection)`` in one transaction, committed when it returns, within the time
+        budget. A failure of the database (not of our code) becomes StorageError."""
+        for attempt in range(2):
+            watch = None
+            try:
+                with (
+                    self.engine.connect() as connection,
+                    cut_after(connection, self.timeout) as watch,
+                    connection.begin(),
+                ):
+                    return work(connection)
+            except sa.exc.DBAPIError as exc:
+                # A pooled connection the server closed (it restarted): SQLAlchemy has
+                # replaced the pool, so once more on a fresh connection.
+                fired = watch is not None and watch.fired
+                if attempt == 0 and exc.connection_invalidated and not fired:
+                    continue
+                failure: Exception = exc
+                reason = "no answer in time" if fired else _reason(exc)
+            except sa.exc.TimeoutError as exc:  # every pooled connection busy that long
+                failure, reason = exc, "no connection free in time"
+            break
+        # Fresh connections next time: a file whose permissions were fixed, a server back.
+        self.engine.dispose()
+        raise StorageError(f"could not {what} in {self.describe()}: {reason}") from failure
+
+    # --- Schema ---
+
+    def init_schema(self, *, timeout: float = MIGRATION_TIMEOUT_S) -> str:
+        """Create or upgrade the tables (Alembic ``upgrade head``); return the revision.
+        Idempotent, and safe when several processes run it at once."""
+        with self._schema_lock:
+            engine = create_engine(self.url, timeout=timeout, pooled=False)
+            try:
+                revision = migrate.upgrade(engine)
+            except (sa.exc.DBAPIError, sa.exc.TimeoutError) as exc:
+                raise StorageError(
+                    f"could not create the tables in {self.describe()}: {_reason(exc)}"
+                ) from exc
+            finally:
+                engine.dispose()
+            self._schema_ready = True
+            return revision
+
+    def _ensure_schema(self) -> None:
+        if not self._schema_ready:  # the database was down at start-up
+            self.init_schema(timeout=self.timeout)
+
+    # --- Feedback ---
+
+    def add_feedback(
+        self,
+        kind: str,
+        target: str,
+        section: str,
+        helpful: bool,
+        comment: str = "",
+        tried: str = "",
+        *,
+        language: str = "",
+        now: datetime | None = None,
+    ) -> int:
+        """Store one answer and return its id; committed when this returns."""
+        self._ensure_schema()
+        moment = now or datetime.now(UTC)
+        return self.run(
+            "save the feedback",
+            lambda connection: feedback.insert(
+                connection,
+                kind=kind,
+                target=target,
+                section=section,
+                language=language,
+                helpful=helpful,
+                comment=comment,
+                tried=tried,
+                now=moment,
+            ),
+        )
+
+    def add_feedback_details(
+        self, feedback_id: int, helpful: bool, comment: str = "", tried: str = ""
+    ) -> bool:
+        """Complete an answer with what the person wrote next; False if it no longer exists."""
+        self._ensure_schema()
+        return self.run(
+            "save the feedback",
+            lambda connection: feedback.complete(
+                connection, feedback_id, helpful=helpful, comment=comment, tried=tried
+            ),
+        )
+
+    # --- Misses ---
+
+    def record_miss(
+        self, kind: str, term: str, language: str = "", *, now: datetime | None = None
+    ) -> bool:
+        """Count a search that found nothing in ``language`` (the page's: "en", "de"); True
+        if counted. Never raises.
+
+        A failure is logged and pauses the recording for :data:`MISSES_PAUSE_S` seconds, so a
+        database that is down or slow costs the site nothing more.
+        """
+        if kind not in (QUERY, CODE):
+            raise ValueError(f"unknown kind of miss: {kind!r}")
+        term = term[:MAX_TERM_LENGTH]
+        if not term or time.monotonic() < self._misses_paused_until:
+            return False
+        moment = now or datetime.now(UTC)
+        try:
+            self._ensure_schema()
+            return self.run(
+                "record a search miss",
+                lambda connection: misses.count(
+                    connection,
+                    day=moment.astimezone(UTC).date(),
+                    kind=kind,
+                    language=language[:MAX_LANGUAGE_LENGTH],
+                    term=term,
+                    times=1,
+                    now=moment,
+                    misses_per_day=self.misses_per_day,
+                ),
+            )
+        except StorageError as exc:
+            self._misses_paused_until = time.monotonic() + MISSES_PAUSE_S
+            log.error("Search misses not recorded for %ss: %s", int(MISSES_PAUSE_S), exc)
+            return False
+
+    # --- Report ---
+
+    def report(self, since: datetime, *, limit: int = 20, until: datetime | None = None) -> Report:
+        """What people missed and which answers did not help, from ``since`` to now."""
+        end = until or datetime.now(UTC)
+        return self.run(
+            "read the report", lambda connection: report.read(connection, since, end, limit)
+        )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _after_fork(ref: weakref.ReferenceType[Storage]) -> None:
+    storage = ref()
+    if storage is not None:
+        # The parent's connections belong to the parent: forget them without closing them.
+        storage.engine.dispose(close=False)
+
+
+def _reason(exc: sa.exc.SQLAlchemyError) -> str:
+    """The first line of the driver's message, without SQLAlchemy's statement dump."""
+    original = getattr(exc, "orig", None) or exc
+    return (str(original).strip().splitlines() or [type(original).__name__])[0]
