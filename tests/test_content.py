@@ -300,3 +300,17 @@ def test_check_content_is_a_flask_command() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "content is valid" in done.stdout
+
+
+def test_page_may_stay_out_of_the_navigation(tmp_path: Path) -> None:
+    page = '+++\ntitle = "Reset the app"\nnav = false\n+++\n## Steps {#steps}\n\nQuit it.\n'
+    content = load_content(write_content(tmp_path / "content", **{"pages/reset.md": page}))
+    assert not content.page_by_slug["reset"].in_nav
+    assert [p.slug for p in content.nav_pages] == ["faq"]
+
+
+@pytest.mark.parametrize("value", ['"no"', "0"])
+def test_nav_must_be_true_or_false(tmp_path: Path, value: str) -> None:
+    page = f'+++\ntitle = "Reset the app"\nnav = {value}\n+++\nQuit it.\n'
+    problems = problems_for(tmp_path, **{"pages/reset.md": page})
+    assert problems == ["content/pages/reset.md: front matter: field 'nav' must be true or false"]

@@ -120,7 +120,7 @@ def _check_fields(
             elif rule.required and not value:
                 problems.add(path, entry, f"field '{key}' must not be empty")
                 usable = False
-        elif not isinstance(value, expected) or isinstance(value, bool):
+        elif not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
             names = " or ".join(_TYPE_NAMES[t] for t in expected)
             problems.add(path, entry, f"field '{key}' must be {names}")
             usable = False
@@ -130,7 +130,7 @@ def _check_fields(
     return usable
 
 
-_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list"}
+_TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", bool: "true or false"}
 
 _CODE_FIELDS = {
     "code": _Field(str),
@@ -156,6 +156,7 @@ _PAGE_FIELDS = {
     "order": _Field(int, required=False),
     "keywords": _Field(list, required=False),
     "nav_title": _Field(str, required=False),
+    "nav": _Field(bool, required=False),  # false: reached from another page, not the menu
 }
 
 
@@ -472,6 +473,7 @@ class _Reader:
             sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
+            in_nav=meta.get("nav", True),
             source=self.problems.name(path),
             language=self.language,
         )

@@ -103,6 +103,7 @@ class Page:
     sections: tuple[Section, ...]
     keywords: tuple[str, ...] = ()
     nav_title: str = ""  # short name for the navigation bar; the title when not given
+    in_nav: bool = True  # listed in the navigation bar, the footer and the home page
     source: str = ""  # file the page came from, for error messages
     language: str = "en"
 
@@ -131,6 +132,11 @@ class Content:
         # Frozen dataclass: fill the lookup tables through object.__setattr__ once.
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
+
+    @property
+    def nav_pages(self) -> tuple[Page, ...]:
+        """The pages the navigation lists; the others are linked from pages (the guides)."""
+        return tuple(p for p in self.pages if p.in_nav)
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         return {
             "site_name": site_name(),
             "script_words": script_words,
-            "nav_pages": current_content().pages,
+            "nav_pages": current_content().nav_pages,
             "it_contact": {
                 "name": it_contact_name(),
                 "email": settings.it_contact_email,

@@ -13,7 +13,7 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def home() -> ResponseReturnValue:
     content = current_content()
-    return render_template("home.html", page=content.home, pages=content.pages)
+    return render_template("home.html", page=content.home, pages=content.nav_pages)
 
 
 @bp.get("/<slug>")
