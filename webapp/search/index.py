@@ -41,6 +41,9 @@ MAX_QUERY_TERMS = 8
 PREFIX_MIN, PREFIX_MAX_EXPANSIONS = 3, 12
 FUZZY_MIN = 4
 PREFIX_FACTOR = 0.8
+# A whole word that is itself in the text ("password") stands first for itself: longer words
+# it starts (Microsoft's names such as PasswordChangeFailure) count less than for a prefix.
+WORD_PREFIX_FACTOR = 0.5
 JOINED_FACTOR = 1.0  # a joined neighbour pair counts like a word
 FUZZY_FACTORS = {1: 0.7, 2: 0.5}
 PHRASE_BONUS, TITLE_BONUS, TITLE_PHRASE_BONUS = 1.6, 1.5, 3.0
@@ -218,8 +221,9 @@ class WordIndex:
             expansion.terms[term] = 1.0
             expansion.exact.append(term)
         if len(surface) >= PREFIX_MIN and (is_last or not expansion.terms):
+            whole_word = bool(expansion.terms)
             for found, factor in self._prefixed(surface).items():
-                expansion.terms.setdefault(found, factor)
+                expansion.terms.setdefault(found, WORD_PREFIX_FACTOR if whole_word else factor)
         if not expansion.terms and len(surface) >= FUZZY_MIN:
             max_distance = 1 if len(surface) <= 5 else 2
             for word, distance in self._nearest(surface, max_distance):
