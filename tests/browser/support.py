@@ -43,6 +43,12 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "search-400": ("/search?q=" + "x" * 201, 400),
     "faq": ("/faq", 200),
     "references": ("/references", 200),
+    # The guides: their overview in the navigation, and each guide (long steps, paths in code).
+    "guides": ("/guides", 200),
+    "first-checks": ("/first-checks", 200),
+    "reset-teams": ("/reset-teams", 200),
+    "password-and-sign-in-loops": ("/password-and-sign-in-loops", 200),
+    "mfa": ("/mfa", 200),
     "not-found": ("/no-such-page", 404),
     # The German site: the same checks hold in every language.
     "de-home": ("/de/", 200),
@@ -54,6 +60,11 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "de-search-no-results": ("/de/search?q=Zebra+Xylophon", 200),
     "de-faq": ("/de/faq", 200),
     "de-references": ("/de/references", 200),
+    "de-guides": ("/de/guides", 200),
+    "de-first-checks": ("/de/first-checks", 200),
+    "de-reset-teams": ("/de/reset-teams", 200),
+    "de-password-and-sign-in-loops": ("/de/password-and-sign-in-loops", 200),
+    "de-mfa": ("/de/mfa", 200),
     "de-not-found": ("/de/nirgendwo", 404),
 }
 
