@@ -6,8 +6,40 @@ Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
 import multiprocessing
 import os
 
-# Listen on all interfaces of this machine, port 8000 (PORT overrides), behind a proxy or not.
-bind = os.environ.get("BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
+from webapp.config import SettingError, Settings
+
+# Loopback only, port 8000 (PORT changes the port, BIND the whole address: "0.0.0.0:8000",
+# "unix:/run/signin-help/gunicorn.sock"). Gunicorn must not face the internet: a thread waits on
+# each connection until its request has arrived, so a few slow clients stop every worker. A
+# buffering reverse proxy in front (deploy/nginx/) reads whole requests first and hands over
+# only complete ones.
+bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
+
+
+try:
+    _settings = Settings.from_environ()
+except SettingError:  # the application refuses the value by name, before any worker starts
+    _settings = Settings()
+
+# Which connections may tell Gunicorn the scheme (X-Forwarded-Proto): only the reverse proxy's,
+# and only when the site is told there is one (PROXY_COUNT, which the application also uses for
+# X-Forwarded-For). At 0 nobody is trusted, not even 127.0.0.1, Gunicorn's own default.
+# FORWARDED_ALLOW_IPS lists the proxy's addresses or networks when it runs on another machine.
+if _settings.proxy_count:
+    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
+    # The one scheme header our proxy sets (and overwrites); Gunicorn's other defaults
+    # (X-Forwarded-Ssl, X-Forwarded-Protocol) would pass from the client through the proxy.
+    secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
+else:
+    forwarded_allow_ips = ""
+    # Also for a unix socket, whose peers Gunicorn trusts whatever forwarded_allow_ips says.
+    secure_scheme_headers = {}
+# Never take SCRIPT_NAME or PATH_INFO from a request header, from anyone: the site sets
+# SCRIPT_NAME itself (the /de prefix, webapp/i18n.py), and a forged one would be stored in the
+# page cache under another page's address. Gunicorn drops header names with "_" it is not told
+# to trust (header_map = "drop", its default).
+forwarder_headers = ""
+header_map = "drop"
 
 # The content is loaded once in the master and shared by the forked workers (copy-on-write),
 # which also makes a broken content folder stop the start-up before any worker forks.
@@ -27,8 +59,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 
 # A request that takes 30 s is a bug: the worker is replaced. Keep-alive 5 s: a browser reuses
-# its connection for the page, its CSS, script and suggestions; behind a proxy, keep it below
-# the proxy's own upstream keep-alive idle time.
+# its connection for the page, its CSS, script and suggestions; behind a proxy, keep the proxy's
+# own idle time for upstream connections below it (deploy/nginx/ uses 4 s), so the proxy closes
+# an idle connection before Gunicorn does and never sends a request into a closing one.
 timeout = 30
 graceful_timeout = 30
 keepalive = 5

@@ -6,9 +6,13 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import socket
+import subprocess
+import sys
 import textwrap
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -145,3 +149,86 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
+
+
+# --- Real servers on loopback: Gunicorn with the project's settings -------------------------
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(
+    address: int | str, process: subprocess.Popen, log: Path, seconds: float = 60
+) -> None:
+    """Return once something accepts connections at ``address`` (a loopback port, or the path
+    of a unix socket); fail with the log if ``process`` exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert process.poll() is None, log.read_text(errors="replace")
+        try:
+            if isinstance(address, int):
+                socket.create_connection(("127.0.0.1", address), timeout=1).close()
+            else:
+                with socket.socket(socket.AF_UNIX) as unix:
+                    unix.settimeout(1)
+                    unix.connect(address)
+            return
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+
+
+@pytest.fixture
+def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
+    """Start the site as ``gunicorn 'webapp:create_app()'`` from the project folder (so with
+    gunicorn.conf.py), one worker, over the fixture content; settings as keyword arguments
+    (``PORT`` is set to a free port unless ``BIND`` is given). Returns its port and log file;
+    every server is stopped after the test."""
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    started: list[subprocess.Popen] = []
+
+    def start(**settings: str) -> tuple[int, Path]:
+        port = free_port()
+        log = tmp_path / f"gunicorn-{len(started)}.log"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "LOG_QUERIES", "HTTPS"}
+            and key not in {"PROXY_COUNT", "FORWARDED_ALLOW_IPS", "BIND", "TRUSTED_HOSTS"}
+        }
+        env.update(
+            PORT=str(port),
+            WEB_CONCURRENCY="1",
+            CONTENT_DIR=str(FIXTURE_CONTENT),
+            DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn-site.sqlite3'}",
+        )
+        env.update(settings)
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [str(gunicorn), "webapp:create_app()"],
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        started.append(process)
+        bind = env.get("BIND", "")
+        wait_for_server(bind[len("unix:") :] if bind.startswith("unix:") else port, process, log)
+        return port, log
+
+    yield start
+    for process in started:
+        process.terminate()
+    for process in started:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

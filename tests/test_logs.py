@@ -6,6 +6,8 @@ import io
 import json
 import logging
 import re
+import time
+import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -158,7 +160,8 @@ def gunicorn_logger(monkeypatch: pytest.MonkeyPatch, log_format: str) -> tuple:
     logger = GunicornLogger(config)
     stream = io.StringIO()
     for handler in logger.access_log.handlers:
-        handler.setStream(stream)
+        if type(handler) is logging.StreamHandler:  # Gunicorn's, not pytest's capture
+            handler.setStream(stream)
     return logger, stream
 
 
@@ -200,3 +203,86 @@ def test_gunicorn_access_log_as_text_has_the_request_id(monkeypatch: pytest.Monk
     response.headers = [("X-Request-ID", "abc123")]
     logger.access(response, Req(), environ(), timedelta(milliseconds=2))
     assert stream.getvalue().rstrip().endswith("abc123")
+
+
+def search_environ() -> dict:
+    """A search for what someone pasted, reached from another search."""
+    return {
+        **environ(),
+        "PATH_INFO": "/search",
+        "QUERY_STRING": "q=jane.doe%40example.org",
+        "RAW_URI": "/de/search?q=jane.doe%40example.org",
+        "SCRIPT_NAME": "/de",
+        "HTTP_REFERER": "https://help.example.org/de/search?q=jane+doe",
+    }
+
+
+def text_access_line(monkeypatch: pytest.MonkeyPatch, request_environ: dict) -> str:
+    from gunicorn.http.wsgi import Response
+
+    logger, stream = gunicorn_logger(monkeypatch, "text")
+    logger.cfg.set("access_log_format", '"%(r)s" "%(f)s" %(q)s %({referer}i)s %({raw_uri}e)s')
+
+    class Req:
+        method, path, query, uri, version = "GET", "/search", "", "/search", (1, 1)
+        headers = (("REFERER", request_environ["HTTP_REFERER"]),)
+
+    response = Response(Req(), None, logger.cfg)
+    response.status = "200 OK"
+    logger.access(response, Req(), request_environ, timedelta(milliseconds=2))
+    return stream.getvalue()
+
+
+def test_the_text_access_log_keeps_paths_but_no_query_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOG_QUERIES", raising=False)
+    line = text_access_line(monkeypatch, search_environ())
+    assert '"GET /de/search HTTP/1.1" "https://help.example.org/de/search"' in line
+    assert "jane" not in line and "?" not in line
+
+
+def test_the_json_access_log_keeps_paths_but_no_query_strings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOG_QUERIES", raising=False)
+    logger, stream = gunicorn_logger(monkeypatch, "json")
+    logger.access(FakeResponse(), None, search_environ(), timedelta(milliseconds=2))
+    line = json.loads(stream.getvalue())
+    assert line["path"] == "/de/search"
+    assert "query" not in line
+    assert "jane" not in stream.getvalue()
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_log_queries_keeps_them(monkeypatch: pytest.MonkeyPatch, log_format: str) -> None:
+    monkeypatch.setenv("LOG_QUERIES", "1")
+    if log_format == "text":
+        line = text_access_line(monkeypatch, search_environ())
+        assert '"GET /de/search?q=jane.doe%40example.org HTTP/1.1"' in line
+        assert "https://help.example.org/de/search?q=jane+doe" in line
+        return
+    logger, stream = gunicorn_logger(monkeypatch, "json")
+    logger.access(FakeResponse(), None, search_environ(), timedelta(milliseconds=2))
+    assert json.loads(stream.getvalue())["query"] == "q=jane.doe%40example.org"
+
+
+def test_a_bad_log_queries_value_stops_the_start(content_dir: Path, tmp_path: Path) -> None:
+    from webapp.config import SettingError
+
+    with pytest.raises(SettingError, match="LOG_QUERIES"):
+        make_app(content_dir, tmp_path, LOG_QUERIES="maybe")
+
+
+def test_gunicorn_logs_no_searched_words_by_default(gunicorn_site) -> None:
+    """End to end: what someone typed into the search box is not in Gunicorn's output."""
+    port, log = gunicorn_site()
+    url = f"http://127.0.0.1:{port}/search?q=jane.doe%40example.org"
+    request = urllib.request.Request(url, headers={"Referer": url})
+    urllib.request.urlopen(request, timeout=10).close()
+    deadline = time.monotonic() + 10
+    while "GET /search " not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert "GET /search HTTP/1.1" in text
+    assert "jane" not in text

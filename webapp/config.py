@@ -181,6 +181,9 @@ class Settings:
     compress: bool = field(default=True, metadata={"parse": _flag})
     log_format: str = field(default="text", metadata={"parse": _one_of(LOG_FORMATS)})
     log_level: str = field(default="info", metadata={"parse": _one_of(LOG_LEVELS)})
+    # Query strings in Gunicorn's access log (webapp.logs.GunicornLogger): off, as they hold
+    # what people typed.
+    log_queries: bool = field(default=False, metadata={"parse": _flag})
     # None: SQLite in the instance folder (see webapp.storage).
     database_url: str | None = field(default=None, metadata={"parse": _text_or_none})
     misses_per_day: int = field(

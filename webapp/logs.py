@@ -13,8 +13,11 @@
   event's own fields), for log collectors. ``LOG_LEVEL`` sets the level (``info`` by default).
 - **Under Gunicorn**, ``gunicorn.conf.py`` uses :class:`GunicornLogger`, so Gunicorn's own error
   log and its access log follow the same format; a JSON access line has ``method``, ``path``,
-  ``query``, ``status``, ``bytes``, ``duration_ms``, ``remote_addr``, ``user_agent`` and
-  ``request_id``.
+  ``status``, ``bytes``, ``duration_ms``, ``remote_addr``, ``user_agent`` and ``request_id``.
+- **No query strings** in the access log unless ``LOG_QUERIES=1``: people paste e-mail
+  addresses and names into the search box, and the log would keep them beside their address.
+  The path is kept (``/search``), in both formats; so is the referrer, without its query. With
+  ``LOG_QUERIES=1`` text lines keep the whole request line and JSON lines add ``query``.
 
 Application logs go to standard error, access logs to standard output (Gunicorn's ``-``).
 """
@@ -168,6 +171,13 @@ except ImportError:  # pragma: no cover - Gunicorn is a dependency, but not need
     glogging = None  # type: ignore[assignment]
 
 
+def _without_query(target: Any) -> Any:
+    """A request target or address without its query string (and fragment)."""
+    if not isinstance(target, str):
+        return target
+    return target.split("?", 1)[0].split("#", 1)[0]
+
+
 if glogging is not None:
 
     class GunicornLogger(glogging.Logger):
@@ -177,12 +187,32 @@ if glogging is not None:
         def setup(self, cfg: Any) -> None:
             super().setup(cfg)
             try:
-                self.json = Settings.from_environ().log_format == "json"
+                settings = Settings.from_environ()
             except SettingError:  # the application says what is wrong when it starts
-                self.json = False
+                settings = Settings()
+            self.json = settings.log_format == "json"
+            self.log_queries = settings.log_queries
             if self.json:
                 for handler in [*self.error_log.handlers, *self.access_log.handlers]:
                     handler.setFormatter(JsonFormatter())
+
+        def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict:
+            """Gunicorn's fields for ``access_log_format``, without query strings unless
+            ``LOG_QUERIES=1``: the request line keeps method, path and protocol."""
+            atoms = super().atoms(resp, req, environ, request_time)
+            if getattr(self, "log_queries", False):
+                return atoms
+            atoms["r"] = "{} {} {}".format(
+                environ.get("REQUEST_METHOD", "-"),
+                _without_query(environ.get("RAW_URI", "")),
+                environ.get("SERVER_PROTOCOL", "-"),
+            )
+            atoms["q"] = ""
+            for key in ("f", "{referer}i", "{raw_uri}e", "{request_uri}e"):
+                if key in atoms:
+                    atoms[key] = _without_query(atoms[key])
+            atoms.pop("{query_string}e", None)
+            return atoms
 
         def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
             if not getattr(self, "json", False):
@@ -192,11 +222,11 @@ if glogging is not None:
                 return
             status = resp.status.split(None, 1)[0] if isinstance(resp.status, str) else resp.status
             method = environ.get("REQUEST_METHOD", "-")
-            path = environ.get("PATH_INFO", "")
-            fields = {
+            # The whole path: the site moves a language prefix (/de) into SCRIPT_NAME.
+            path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+            fields: dict[str, Any] = {
                 "method": method,
                 "path": path,
-                "query": environ.get("QUERY_STRING", ""),
                 "status": int(status),
                 "bytes": getattr(resp, "sent", None),
                 "duration_ms": round(request_time.total_seconds() * 1000, 3),
@@ -204,6 +234,8 @@ if glogging is not None:
                 "user_agent": environ.get("HTTP_USER_AGENT", ""),
                 "request_id": environ.get(ENVIRON_KEY, "-"),
             }
+            if getattr(self, "log_queries", False):
+                fields["query"] = environ.get("QUERY_STRING", "")
             try:
                 self.access_log.info("%s %s %s", method, path, status, extra=fields)
             except Exception:  # never let a log line break a response
