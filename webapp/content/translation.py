@@ -1,0 +1,196 @@
+"""What differs between reading the default language and reading a translation over it.
+
+The reader (:mod:`webapp.content.reader`) reads any language's folder the same way and asks
+these rules each question whose answer differs: which files and fields are required, where
+the facts come from (Microsoft's name and who can fix a code, a family's decoder: kept once,
+in the default language), which entries may be translated, and what an entry the folder lacks
+falls back to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
+from webapp.content.model import DECODERS, FIXERS, CodeEntry, Content, Family, Page
+from webapp.content.problems import Problems
+
+Facts = dict[str, Any]  # the fields of an entry that are facts, not text
+
+
+class LanguageRules(Protocol):
+    optional: bool  # whether each file and folder may be missing
+    link_prefix: str  # put before the site's own links in this language's Markdown
+    code_fields: dict[str, Field]
+    family_fields: dict[str, Field]
+
+    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None: ...
+    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None: ...
+    def may_have_page(self, path: Path, slug: str) -> bool: ...
+    def check_page(self, path: Path, page: Page) -> None: ...
+    def missing_pages_folder(self, folder: Path) -> None: ...
+    def missing_home(self, path: Path) -> Page | None: ...
+    def codes(self, read: dict[str, CodeEntry]) -> list[CodeEntry]: ...
+    def families(self, read: dict[str, Family]) -> list[Family]: ...
+    def pages(self, read: dict[str, Page]) -> list[Page]: ...
+    def link_targets(
+        self, codes: list[CodeEntry], pages: list[Page]
+    ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
+
+
+def _link_targets(
+    codes: Iterable[CodeEntry], pages: Iterable[Page]
+) -> tuple[set[str], dict[str, frozenset[str]]]:
+    return {c.code for c in codes}, {p.slug: p.anchors for p in pages}
+
+
+class Original:
+    """The default language: read in full, every file required, the facts its own."""
+
+    optional = False
+    link_prefix = ""
+    code_fields = CODE_FIELDS
+    family_fields = FAMILY_FIELDS
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+        name, fixer = data.get("name", "").strip(), data["fixer"].strip()
+        if fixer not in FIXERS:
+            self.problems.add(
+                path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
+            )
+            return None
+        return {"name": name, "fixer": fixer}
+
+    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+        decoder = data.get("decoder")
+        if decoder is not None and decoder not in DECODERS:
+            self.problems.add(
+                path, label, f"unknown decoder '{decoder}' (known: {', '.join(sorted(DECODERS))})"
+            )
+            return None
+        return {"decoder": decoder}
+
+    def may_have_page(self, path: Path, slug: str) -> bool:
+        return True
+
+    def check_page(self, path: Path, page: Page) -> None:
+        pass
+
+    def missing_pages_folder(self, folder: Path) -> None:
+        self.problems.add(folder, "", "folder is missing")
+
+    def missing_home(self, path: Path) -> Page | None:
+        self.problems.add(path, "", "file is missing")
+        return None
+
+    def codes(self, read: dict[str, CodeEntry]) -> list[CodeEntry]:
+        return list(read.values())
+
+    def families(self, read: dict[str, Family]) -> list[Family]:
+        return list(read.values())
+
+    def pages(self, read: dict[str, Page]) -> list[Page]:
+        return list(read.values())
+
+    def link_targets(
+        self, codes: list[CodeEntry], pages: list[Page]
+    ) -> tuple[set[str], dict[str, frozenset[str]]]:
+        return _link_targets(codes, pages)
+
+
+class Translation:
+    """A translation, read against the default language's ``base``: its files and entries
+    are optional, each entry must translate one that exists, the facts come from the
+    original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
+
+    optional = True
+    # Microsoft's name and who can fix a code, and a family's decoder, are not text.
+    code_fields: ClassVar = {k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer")}
+    family_fields: ClassVar = {k: v for k, v in FAMILY_FIELDS.items() if k != "decoder"}
+
+    def __init__(self, problems: Problems, language: str, base: Content) -> None:
+        self.problems = problems
+        self.base = base
+        self.link_prefix = f"/{language}"
+        self.untranslated: list[str] = []
+
+    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+        original = self.base.code_by_id.get(code)
+        if original is None:
+            self.problems.add(
+                path, label, f"translates code {code}, which the default language lacks"
+            )
+            return None
+        return {"name": original.name, "fixer": original.fixer}
+
+    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+        original = next((f for f in self.base.families if f.prefix == prefix), None)
+        if original is None:
+            self.problems.add(
+                path, label, f"translates family {prefix}, which the default language lacks"
+            )
+            return None
+        return {"decoder": original.decoder}
+
+    def may_have_page(self, path: Path, slug: str) -> bool:
+        if slug in self.base.page_by_slug:
+            return True
+        self.problems.add(path, "", f"translates page '{slug}', which the default language lacks")
+        return False
+
+    def check_page(self, path: Path, page: Page) -> None:
+        """A translated page keeps the original's heading ids, so links work in both."""
+        original = self.base.page_by_slug[page.slug]
+        ours = [s.anchor for s in page.sections if s.anchor]
+        theirs = [s.anchor for s in original.sections if s.anchor]
+        if ours == theirs:
+            return
+        missing = [a for a in theirs if a not in ours]
+        extra = [a for a in ours if a not in theirs]
+        detail = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"not in the original: {', '.join(extra)}" if extra else "",
+                "" if missing or extra else "in another order",
+            )
+            if part
+        )
+        self.problems.add(path, "headings", f"heading ids differ from {original.source}: {detail}")
+
+    def missing_pages_folder(self, folder: Path) -> None:
+        pass
+
+    def missing_home(self, path: Path) -> Page | None:
+        self.untranslated.append("home page")
+        return self.base.home
+
+    def codes(self, read: dict[str, CodeEntry]) -> list[CodeEntry]:
+        return self._merge("code", read, self.base.codes, lambda e: e.code)
+
+    def families(self, read: dict[str, Family]) -> list[Family]:
+        return self._merge("family", read, self.base.families, lambda f: f.prefix)
+
+    def pages(self, read: dict[str, Page]) -> list[Page]:
+        return self._merge("page", read, self.base.pages, lambda p: p.slug)
+
+    def link_targets(
+        self, codes: list[CodeEntry], pages: list[Page]
+    ) -> tuple[set[str], dict[str, frozenset[str]]]:
+        # Links are checked against the original, which the translation mirrors.
+        return _link_targets(self.base.codes, self.base.pages)
+
+    def _merge(self, kind: str, read: dict, originals: Iterable, key: Callable) -> list:
+        """The default language's entries, each replaced by its translation when there is one."""
+        merged = []
+        for original in originals:
+            found = read.get(key(original))
+            if found is None:
+                self.untranslated.append(f"{kind} {key(original)}")
+            merged.append(found or original)
+        return merged
