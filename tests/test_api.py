@@ -39,7 +39,7 @@ def test_page_results_have_no_code_and_link_to_the_anchor(client: FlaskClient) -
 def test_unknown_code_search_carries_the_explanation(client: FlaskClient) -> None:
     body = client.get("/api/search?q=0xCAA82EFE").get_json()
     assert body["code"] == "0xCAA82EFE"
-    assert body["explanation"]["number"] == {"kind": "network", "value": 12030, "name": None}
+    assert body["explanation"]["number"] == {"decoder": "network", "value": 12030, "name": None}
     assert body["explanation"]["family"]["prefix"] == "0xCAA8"
 
 
@@ -95,7 +95,7 @@ def test_unknown_code_is_404_with_family_decoding(client: FlaskClient) -> None:
     assert response.status_code == 404
     body = response.get_json()
     assert body["explanation"]["number"] == {
-        "kind": "http",
+        "decoder": "http",
         "value": 503,
         "name": "Service Unavailable",
     }

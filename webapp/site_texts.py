@@ -1,4 +1,5 @@
-"""What every page shows about the site: its name and whom to contact, in the page's language."""
+"""The site's words that come from the settings or the interface catalogue: its name, whom to
+contact, and what the page's script says, in the page's language."""
 
 from __future__ import annotations
 

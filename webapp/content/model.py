@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 NO_CODE = "none"
+# What a search result or a piece of feedback is about: a code's page, or a section of a page.
+CODE, PAGE = "code", "page"
 """The code of the entry for the smart-card PIN prompt, which shows no status code."""
 
 HEX_CODE = re.compile(r"0x[0-9A-F]{8}")

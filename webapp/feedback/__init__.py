@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.feedback import report, views
-from webapp.feedback.misses import note_search, note_unknown_code
+from webapp.feedback.misses import record_search_miss, record_unknown_code
 
-__all__ = ["init_app", "note_search", "note_unknown_code"]
+__all__ = ["init_app", "record_search_miss", "record_unknown_code"]
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,7 @@ from wtforms import Field, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, ValidationError
 
 from webapp.content import current_content
-from webapp.feedback.targets import Target
+from webapp.feedback.topics import Topic
 from webapp.storage import MAX_TEXT_LENGTH
 
 ANSWER, DETAILS = "answer", "details"  # the Yes/No buttons on a page; the form with text
@@ -74,15 +74,15 @@ class FeedbackForm(FlaskForm):
     )
 
     @property
-    def target(self) -> Target | None:
+    def topic(self) -> Topic | None:
         """What the form is about, when it names something the site serves."""
-        target = Target.parse(self.about.data)
-        if target is None or not target.exists(current_content()):
+        topic = Topic.parse(self.about.data)
+        if topic is None or not topic.exists(current_content()):
             return None
-        return target
+        return topic
 
     def validate_about(self, field: Field) -> None:
-        if self.target is None:
+        if self.topic is None:
             raise ValidationError(
                 gettext(
                     "We could not tell which page this was about; please go back to it and "

@@ -1,10 +1,10 @@
-"""Searches that found nothing: noted during the request, stored after the page is sent.
+"""Searches that found nothing: recorded after the page is sent, so nobody waits for it.
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
 a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>``. Codes
-are counted per code; other queries by their normalised text; both per language of the page
-(``/de/search`` counts apart from ``/search``).
+are recorded per code; other queries by their normalised text; both per language of the page
+(``/de/search`` apart from ``/search``).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def normalise_query(query: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cc")[:MAX_TERM_LENGTH]
 
 
-def note_search(response: SearchResponse) -> None:
-    """Count ``response`` as a miss unless it found a code in the table or a strong result."""
+def record_search_miss(response: SearchResponse) -> None:
+    """Record ``response`` as a miss unless it found a code in the table or a strong result."""
     if response.entry is not None:
         return
     if response.code is not None:
@@ -40,8 +40,8 @@ def note_search(response: SearchResponse) -> None:
         _record_after_response(QUERY, normalise_query(response.query))
 
 
-def note_unknown_code(code: str) -> None:
-    """Count a page view of a well-formed code the table lacks."""
+def record_unknown_code(code: str) -> None:
+    """Record a page view of a well-formed code the table lacks as a miss."""
     _record_after_response(CODE, code)
 
 

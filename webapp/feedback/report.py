@@ -22,7 +22,7 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.content import current_site
-from webapp.feedback.targets import Target
+from webapp.feedback.topics import Topic
 from webapp.storage import Miss, Report, StorageError, Unhelpful, current_storage
 
 _PERIOD = re.compile(r"\s*(\d{1,6})\s*([hdw])\s*", re.IGNORECASE)
@@ -157,9 +157,9 @@ def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
 def _describe(answer: Unhelpful) -> tuple[str, str]:
     """The address and title of an answer, in the language it was read in."""
     site = current_site()
-    target = Target(answer.kind, answer.target, answer.section)
+    topic = Topic(answer.kind, answer.target, answer.section)
     content = site.contents.get(answer.language, site.default)
-    return target.path(answer.language, site.default_language), target.title(content)
+    return topic.path(answer.language, site.default_language), topic.title(content)
 
 
 def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:

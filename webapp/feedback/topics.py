@@ -1,6 +1,6 @@
 """What a piece of feedback is about: a code page, or one answer (section) of a page.
 
-A form names its target in one hidden field, ``about``: ``code:0xCAA20003`` or
+A form names its topic in one hidden field, ``about``: ``code:0xCAA20003`` or
 ``page:faq#why-cant-i-sign-in``. It is checked against the content, so the database only ever
 holds codes and pages the site serves.
 """
@@ -11,22 +11,21 @@ from dataclasses import dataclass
 
 from flask import url_for
 
-from webapp.content.model import NO_CODE, Content
+from webapp.content.model import CODE, NO_CODE, PAGE, Content
 from webapp.search.codes import normalise_code
 
-CODE, PAGE = "code", "page"
 MAX_ABOUT_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class Topic:
     kind: str  # CODE or PAGE
     key: str  # canonical code, or page slug
     section: str = ""  # heading anchor of a page's answer
 
     @classmethod
-    def parse(cls, about: str | None) -> Target | None:
-        """The target named by ``about``, if well-formed (see :meth:`exists` for the rest)."""
+    def parse(cls, about: str | None) -> Topic | None:
+        """The topic named by ``about``, if well-formed (see :meth:`exists` for the rest)."""
         if not about or len(about) > MAX_ABOUT_LENGTH:
             return None
         kind, _, rest = about.partition(":")
@@ -64,7 +63,7 @@ class Target:
         return page is not None and self.section in page.anchors
 
     def title(self, content: Content) -> str:
-        """A human name for the target: the code's title or the section's heading."""
+        """A human name for the topic: the code's title or the section's heading."""
         if self.kind == CODE:
             entry = content.code_by_id.get(self.key)
             return entry.title if entry else "(not in the code table)"

@@ -30,7 +30,7 @@ from flask_wtf.csrf import CSRFError
 
 from webapp.content import current_content
 from webapp.feedback.forms import ANSWER, DETAILS, FeedbackForm
-from webapp.feedback.targets import Target
+from webapp.feedback.topics import Topic
 from webapp.i18n import current_language
 from webapp.storage import StorageError, current_storage
 
@@ -46,46 +46,46 @@ def submit() -> ResponseReturnValue:
     form = FeedbackForm(formdata=request.form)  # fields only: the form takes no files
     if not form.validate():
         return _form_page(form, 400)
-    target = form.target
-    assert target is not None  # validated
+    topic = form.topic
+    assert topic is not None  # validated
     helpful = form.helpful.data == "yes"
     comment, tried = form.comment.data or "", form.tried.data or ""
     storage = current_storage()
     try:
-        open_id = _open_answers().get(target.about) if form.step.data == DETAILS else None
+        open_id = _open_answers().get(topic.about) if form.step.data == DETAILS else None
         if open_id is None or not storage.add_feedback_details(open_id, helpful, comment, tried):
             open_id = storage.add_feedback(
-                target.kind,
-                target.key,
-                target.section,
+                topic.kind,
+                topic.key,
+                topic.section,
                 helpful,
                 comment,
                 tried,
                 language=current_language(),
             )
     except StorageError:
-        log.exception("Feedback on %s not saved", target.about)
+        log.exception("Feedback on %s not saved", topic.about)
         return _form_page(form, 503, could_not_save=True)
 
     if form.step.data == ANSWER and not helpful and not (comment or tried):
-        _remember_open(target, open_id)
-        return redirect(_details_url(target), 303)
-    _forget_open(target)
+        _remember_open(topic, open_id)
+        return redirect(_details_url(topic), 303)
+    _forget_open(topic)
     flash(
         gettext("Thank you for your answer: it helps us improve this help."),
-        f"feedback:{target.about}",
+        f"feedback:{topic.about}",
     )
-    return redirect(target.url(), 303)
+    return redirect(topic.url(), 303)
 
 
 @bp.get("")
 def details() -> ResponseReturnValue:
     """The second step after No: what went wrong, what was tried (both optional)."""
-    target = Target.parse(request.args.get("about"))
-    if target is None or not target.exists(current_content()):
+    topic = Topic.parse(request.args.get("about"))
+    if topic is None or not topic.exists(current_content()):
         abort(404)
-    form = FeedbackForm(formdata=None, about=target.about, step=DETAILS, helpful="no")
-    return _form_page(form, 200, answered=target.about in _open_answers())
+    form = FeedbackForm(formdata=None, about=topic.about, step=DETAILS, helpful="no")
+    return _form_page(form, 200, answered=topic.about in _open_answers())
 
 
 @bp.errorhandler(CSRFError)
@@ -97,14 +97,14 @@ def expired(error: CSRFError) -> ResponseReturnValue:
 
 
 def _form_page(form: FeedbackForm, status: int, **flags: bool) -> ResponseReturnValue:
-    target = form.target
-    title = target.title(current_content()) if target else None
-    page = render_template("feedback/form.html", form=form, target=target, title=title, **flags)
+    topic = form.topic
+    title = topic.title(current_content()) if topic else None
+    page = render_template("feedback/form.html", form=form, topic=topic, title=title, **flags)
     return page, status, {"Cache-Control": "no-store"}
 
 
-def _details_url(target: Target) -> str:
-    return url_for(".details", about=target.about)
+def _details_url(topic: Topic) -> str:
+    return url_for(".details", about=topic.about)
 
 
 def _open_answers() -> dict[str, int]:
@@ -112,13 +112,13 @@ def _open_answers() -> dict[str, int]:
     return value if isinstance(value, dict) else {}
 
 
-def _remember_open(target: Target, feedback_id: int) -> None:
-    answers = {k: v for k, v in _open_answers().items() if k != target.about}
-    answers[target.about] = feedback_id
+def _remember_open(topic: Topic, feedback_id: int) -> None:
+    answers = {k: v for k, v in _open_answers().items() if k != topic.about}
+    answers[topic.about] = feedback_id
     session[OPEN_KEY] = dict(list(answers.items())[-MAX_OPEN:])
 
 
-def _forget_open(target: Target) -> None:
+def _forget_open(topic: Topic) -> None:
     answers = _open_answers()
-    if target.about in answers:
-        session[OPEN_KEY] = {k: v for k, v in answers.items() if k != target.about}
+    if topic.about in answers:
+        session[OPEN_KEY] = {k: v for k, v in answers.items() if k != topic.about}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from webapp.content.model import CodeEntry, Content
+from webapp.content.model import CODE, PAGE, CodeEntry, Content
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.index import Document, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
@@ -132,7 +132,7 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
             (entry.contact_text, MINOR),
         ]
         boost = FULL_ANSWER_BOOST if len(entry.steps) >= FULL_ANSWER_STEPS else 1.0
-        yield Document("code", entry.code, "", entry.title, text, boost), fields
+        yield Document(CODE, entry.code, "", entry.title, text, boost), fields
     for page in content.pages:
         for section in page.sections:
             heading = section.heading or page.title
@@ -141,6 +141,6 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
                 fields += [(" ".join(page.keywords), KEYWORDS), (page.description, BODY)]
             title = f"{page.title}: {heading}" if section.heading else page.title
             yield (
-                Document("page", page.slug, section.anchor, title, section.text, GUIDE_BOOST),
+                Document(PAGE, page.slug, section.anchor, title, section.text, GUIDE_BOOST),
                 fields,
             )

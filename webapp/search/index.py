@@ -57,7 +57,7 @@ SNIPPET_WORDS = 30
 class Document:
     """Something a word search can return: a code, or one heading section of a page."""
 
-    kind: str  # "code" or "page"
+    kind: str  # CODE or PAGE (webapp.content.model)
     key: str  # the code, or the page slug
     anchor: str  # the section's heading id ("" for a code or a page's opening text)
     title: str

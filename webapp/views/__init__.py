@@ -6,8 +6,11 @@ from flask import Flask
 
 from webapp.config import settings_of
 from webapp.content import current_content
+from webapp.content.model import NO_CODE
+from webapp.site_texts import it_contact_name, script_words, site_name
+from webapp.storage import MAX_TEXT_LENGTH
 from webapp.views import api, codes, errors, health, pages, search
-from webapp.views.site import it_contact_name, script_words, site_name
+from webapp.views.search import MAX_QUERY_LENGTH
 
 
 def init_app(app: Flask) -> None:
@@ -16,6 +19,11 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
     settings = settings_of(app)
+    # Facts the templates share, each kept once in Python: the smart-card entry's code,
+    # and the longest search and feedback text.
+    app.add_template_global(NO_CODE, "NO_CODE")
+    app.add_template_global(MAX_QUERY_LENGTH, "MAX_QUERY_LENGTH")
+    app.add_template_global(MAX_TEXT_LENGTH, "MAX_TEXT_LENGTH")
 
     @app.context_processor
     def site() -> dict:

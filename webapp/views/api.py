@@ -15,7 +15,7 @@ from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
 from webapp.content import current_content
-from webapp.content.model import CodeEntry
+from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
 from webapp.search import current_engine
 from webapp.search.families import Explanation
@@ -63,7 +63,7 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
         "number": None
         if explanation.number is None
         else {
-            "kind": explanation.decoder,
+            "decoder": explanation.decoder,
             "value": explanation.number,
             "name": explanation.number_name or None,
         },
@@ -72,13 +72,13 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
 
 def _hit_json(hit: Hit) -> dict[str, Any]:
     document = hit.document
-    if document.kind == "code":
+    if document.kind == CODE:
         url = _code_url(document.key)
     else:
         url = url_in_language("pages.page", slug=document.key, _anchor=document.anchor or None)
     return {
         "kind": document.kind,
-        "code": document.key if document.kind == "code" else None,
+        "code": document.key if document.kind == CODE else None,
         "title": document.title,
         "url": url,
         "snippet": str(hit.snippet),
@@ -98,7 +98,7 @@ def search() -> ResponseReturnValue:
         results.insert(
             0,
             {
-                "kind": "code",
+                "kind": CODE,
                 "code": entry.code,
                 "title": entry.title,
                 "url": _code_url(entry.code),

@@ -11,9 +11,9 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp.content import current_content
-from webapp.feedback import note_unknown_code
+from webapp.feedback import record_unknown_code
+from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
-from webapp.views.contact import message_for_it
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
@@ -49,7 +49,7 @@ def code(typed: str) -> ResponseReturnValue:
             related=engine.related(found.code),
             message=message_for_it(found.code, found.entry.title, page_url),
         )
-    note_unknown_code(found.code)  # counted after the page is sent
+    record_unknown_code(found.code)  # after the page is sent
     return render_template(
         "codes/unknown.html",
         code=found.code,

@@ -9,9 +9,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from webapp.feedback import note_search
+from webapp.feedback import record_search_miss
 from webapp.search import current_engine
-from webapp.views.site import site_name
+from webapp.site_texts import site_name
 
 bp = Blueprint("search", __name__)
 
@@ -46,7 +46,7 @@ def search() -> ResponseReturnValue:
         # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
         return redirect(url_for("codes.code", typed=response.code), 303)
-    note_search(response)  # counted after the page is sent, if it found nothing
+    record_search_miss(response)  # after the page is sent, if it found nothing
     return render_template("search/results.html", query=query, response=response)
 
 
