@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -361,6 +362,7 @@ def _open_a_new_file(path: str, barrier, results) -> None:  # type: ignore[no-un
     storage = Storage(resolve_url(f"sqlite:///{path}", "."))
     barrier.wait()
     try:
+        storage.init_schema()  # as each worker's start-up does
         storage.add_feedback("code", "0xCAA20003", "", True)
         with storage.engine.connect() as connection:
             results.put(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
@@ -395,3 +397,81 @@ def test_processes_opening_a_new_sqlite_file_together_all_get_wal(tmp_path: Path
         for process in processes:
             process.join()
     assert outcomes == ["wal"] * 80
+
+
+# --- Recovering without a restart --------------------------------------------------------------
+
+
+def _write_through_a_read_only_spell(path: str, results) -> None:  # type: ignore[no-untyped-def]
+    """As a user the file permissions apply to (root ignores them)."""
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)  # nobody
+    store = Storage(resolve_url(f"sqlite:///{path}", "."))
+    try:
+        try:
+            store.init_schema()
+        except StorageError as exc:  # the test fails with it
+            results.put(f"no tables: {exc}")
+            results.put("")
+            return
+        store.add_feedback("code", "0xCAA20003", "", True, "writable")
+        store.dispose()  # the next write opens a new connection, while the file is read-only
+        os.chmod(path, 0o444)
+        try:
+            store.add_feedback("code", "0xCAA20003", "", True, "read-only")
+            results.put("stored while read-only")
+        except StorageError as exc:
+            results.put(f"refused: {exc}")
+        for name in Path(path).parent.iterdir():  # the operator fixes the files' permissions
+            name.chmod(0o644)
+        try:
+            store.add_feedback("code", "0xCAA20003", "", True, "fixed")
+            results.put("stored once fixed")
+        except StorageError as exc:
+            results.put(f"still refused: {exc}")
+    finally:
+        store.dispose()
+
+
+def test_a_read_only_sqlite_file_works_again_once_its_permissions_are_fixed() -> None:
+    """The connection that found the file read-only is not kept: the next write opens the
+    file again, and succeeds, without restarting the site."""
+    import shutil
+    import tempfile
+    import warnings
+
+    folder = Path(tempfile.mkdtemp())  # not under tmp_path, which only root may enter
+    try:
+        if os.geteuid() == 0:
+            os.chown(folder, 65534, 65534)
+        context = multiprocessing.get_context("fork")
+        results = context.Queue()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: see above
+            process = context.Process(
+                target=_write_through_a_read_only_spell,
+                args=(str(folder / "help.sqlite3"), results),
+            )
+            process.start()
+        outcomes = [results.get(timeout=60), results.get(timeout=60)]
+        process.join(timeout=30)
+    finally:
+        shutil.rmtree(folder)
+    assert outcomes[0].startswith("refused: could not save the feedback")
+    assert outcomes[1] == "stored once fixed"
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "31"])
+def test_an_unusable_database_timeout_stops_the_start_up(value: str, content_dir, tmp_path) -> None:
+    from webapp.config import SettingError
+
+    with pytest.raises(SettingError, match="DATABASE_TIMEOUT must be a number of seconds"):
+        make_app(content_dir, tmp_path, DATABASE_TIMEOUT=value)
+
+
+def test_the_database_timeout_is_the_busy_timeout(content_dir, tmp_path) -> None:
+    app = make_app(content_dir, tmp_path, DATABASE_TIMEOUT="0.25")
+    with app.extensions["storage"].engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 250
+    app.extensions["storage"].dispose()

@@ -113,6 +113,21 @@ def _whole_number(minimum: int, meaning: str = "") -> Parse:
     return parse
 
 
+def _seconds(minimum: float, maximum: float) -> Parse:
+    def parse(variable: str, value: Any) -> float:
+        try:
+            number = float(value) if isinstance(value, int | float) else float(str(value).strip())
+        except ValueError:
+            number = None
+        if number is None or isinstance(value, bool) or not minimum <= number <= maximum:
+            raise SettingError(
+                variable, f"must be a number of seconds from {minimum} to {maximum}, not {value!r}."
+            )
+        return number
+
+    return parse
+
+
 def _one_of(choices: tuple[str, ...]) -> Parse:
     def parse(variable: str, value: Any) -> str:
         text = str(value).strip().lower()
@@ -189,6 +204,8 @@ class Settings:
     misses_per_day: int = field(
         default=1000, metadata={"parse": _whole_number(0, " (0 keeps none)")}
     )
+    # The most a request waits for the database (connect, lock, statement), in seconds.
+    database_timeout: float = field(default=1.5, metadata={"parse": _seconds(0.1, 30)})
 
     @property
     def production(self) -> bool:

@@ -63,8 +63,9 @@ def submit() -> ResponseReturnValue:
                 tried,
                 language=current_language(),
             )
-    except StorageError:
-        log.exception("Feedback on %s not saved", topic.about)
+    except StorageError as exc:
+        # One line: the reason is the database's, and a traceback would say nothing more.
+        log.error("Feedback on %s not saved: %s", topic.about, exc)
         return _form_page(form, 503, could_not_save=True)
 
     if form.step.data == ANSWER and not helpful and not (comment or tried):

@@ -68,7 +68,9 @@ def init_app(app: Flask) -> None:
     """
     settings = settings_of(app)
     url = database_url(settings.database_url, app.instance_path)
-    storage = Storage(url, misses_per_day=settings.misses_per_day)
+    storage = Storage(
+        url, misses_per_day=settings.misses_per_day, timeout=settings.database_timeout
+    )
     app.extensions[EXTENSION_KEY] = storage
     try:
         storage.init_schema()

@@ -1,0 +1,236 @@
+"""A database that is locked or frozen never holds pages up, and feedback fails fast.
+
+The real thing: PostgreSQL (``TEST_DATABASE_URL``, started by ``.ci/postgres.sh``), the site
+under Gunicorn with ``gunicorn.conf.py``, and HTTP over loopback sockets. Every wait in these
+tests has a bound, so a site that hangs fails them instead of stalling the run; the bounds are
+far above what a working site needs (it answers these pages in milliseconds) and far below the
+minute a hung database used to cost.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from conftest import write_content
+
+from webapp.config import PROJECT_ROOT
+from webapp.storage import database_url as resolve_url
+from webapp.storage.tables import feedback
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+# Far longer than a page takes, far shorter than a hung database held one (60 s).
+PAGE_BOUND_S = 8
+
+
+# PostgreSQL only: SQLite's one wait is its busy timeout (tests/test_storage.py).
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+    pytest.mark.skipif(not GUNICORN.exists(), reason="Gunicorn is not installed beside Python"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Site:
+    base: str
+    log: Path
+    engine: sa.Engine  # the test's own connection to the site's database
+
+    def get(self, path: str, timeout: float = PAGE_BOUND_S) -> int:
+        """The status of ``path``, or 0 when no answer came within ``timeout`` seconds."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=timeout) as response:
+                response.read()
+                return response.status
+        except urllib.error.HTTPError as error:
+            error.read()
+            return error.code
+        except OSError:  # a timeout, or the connection refused or reset
+            return 0
+
+
+@pytest.fixture
+def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
+    """The site under Gunicorn (2 workers of 2 threads) on the test's PostgreSQL schema."""
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {k: v for k, v in os.environ.items() if k not in {"APP_ENV", "LOG_FORMAT"}}
+    env.update(
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="2",
+        GUNICORN_THREADS="2",
+        SECRET_KEY=secrets.token_hex(32),
+        CONTENT_DIR=str(write_content(tmp_path / "content")),
+        DATABASE_URL=database_url,
+    )
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(GUNICORN), "webapp:create_app()"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    engine = sa.create_engine(resolve_url(database_url, tmp_path), poolclass=sa.NullPool)
+    site = Site(f"http://127.0.0.1:{port}", log, engine)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                urllib.request.urlopen(site.base + "/healthz", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        yield site
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        engine.dispose()
+
+
+# --- Freezing the server ---------------------------------------------------------------------
+
+
+def _parent(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _server_processes(engine: sa.Engine) -> list[int]:
+    """The postmaster and every process it started (backends, writer, checkpointer, ...)."""
+    with engine.connect() as connection:
+        backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    postmaster = _parent(backend)
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if _parent(int(entry.name)) == postmaster:
+                    children.append(int(entry.name))
+            except (OSError, ValueError, IndexError):  # ended meanwhile
+                pass
+    return [postmaster, *children]
+
+
+@contextmanager
+def frozen(engine: sa.Engine) -> Iterator[None]:
+    """Stop the PostgreSQL server's processes (``kill -STOP``): it accepts connections and
+    bytes, and never answers. Always resumed (``kill -CONT``) at the end."""
+    processes = _server_processes(engine)
+    try:
+        for pid in processes:
+            with suppress(ProcessLookupError):  # a backend that ended meanwhile
+                os.kill(pid, signal.SIGSTOP)
+        yield
+    finally:
+        for pid in processes:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
+
+# --- A person sending feedback -----------------------------------------------------------------
+
+
+class _StayOnTheAnswer(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return None  # the 303 after a saved answer is what the test looks at
+
+
+class Person:
+    """A browser: cookies kept, the form's token read from the page it came with."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _StayOnTheAnswer()
+        )
+
+    def form_token(self) -> str:
+        with self.opener.open(self.site.base + "/feedback?about=code:0xCAA20003", timeout=10) as r:
+            page = r.read().decode()
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', page
+        )
+        assert match, page
+        return match[1]
+
+    def send(self, token: str, comment: str, timeout: float) -> tuple[int, str]:
+        data = urllib.parse.urlencode(
+            {
+                "csrf_token": token,
+                "about": "code:0xCAA20003",
+                "step": "details",
+                "helpful": "no",
+                "comment": comment,
+                "tried": "Restarted Teams",
+            }
+        ).encode()
+        request = urllib.request.Request(self.site.base + "/feedback", data=data)
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def _stored_comments(engine: sa.Engine) -> list[str]:
+    with engine.connect() as connection:
+        return [row.comment for row in connection.execute(sa.select(feedback.c.comment))]
+
+
+def test_feedback_fails_fast_with_the_words_kept_when_the_server_is_frozen(site: Site) -> None:
+    """With the server frozen, a post answers 503 within the time budget (about 2 s, bounded
+    here by 8) with the person's words in the form, the failure is logged once; and when the
+    server runs again, nothing of what the person gave up on is stored."""
+    people = [Person(site) for _ in range(4)]
+    tokens = [person.form_token() for person in people]
+    assert people[0].send(tokens[0], "Before the freeze", timeout=10)[0] == 303  # a warm pool
+    with frozen(site.engine), ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda i: people[i].send(tokens[i], f"Frozen words {i}", timeout=PAGE_BOUND_S),
+                range(4),
+            )
+        )
+    for i, (status, page) in enumerate(answers):
+        assert status == 503
+        assert "We could not save your answer" in page
+        assert f"Frozen words {i}</textarea>" in page and "Restarted Teams</textarea>" in page
+    # The server runs again: what was cut off is rolled back, never stored late.
+    time.sleep(3)  # longer than the budget: any write still on its way would have landed
+    assert _stored_comments(site.engine) == ["Before the freeze"]
+    failures = [line for line in site.log.read_text().splitlines() if "not saved" in line]
+    assert len(failures) == 4  # one line per failed post, no traceback
+    assert not any("Traceback" in line for line in site.log.read_text().splitlines())
+    # And the site writes again, without a restart.
+    assert people[1].send(tokens[1], "After the freeze", timeout=10)[0] == 303
+    assert sorted(_stored_comments(site.engine)) == ["After the freeze", "Before the freeze"]
