@@ -20,6 +20,13 @@ QUERIES = [
     ("en", "new phone", "mfa#new-phone"),
     ("en", "lost phone", "mfa#lost-phone"),
     ("en", "authenticator", "mfa"),
+    ("en", "android", "phone#android"),
+    ("en", "iphone", "phone#iphone"),
+    ("en", "licence", "messages-without-a-code#licence"),
+    ("en", "license", "messages-without-a-code#licence"),
+    ("en", "conditional access", "phone#conditional-access"),
+    ("en", "device not compliant", "phone#not-compliant"),
+    ("en", "guest account", "messages-without-a-code#guest"),
     ("de", "Cache leeren", "reset-teams"),
     ("de", "Teams zurücksetzen", "reset-teams"),
     ("de", "Webversion", "first-checks#web-version"),
@@ -29,10 +36,24 @@ QUERIES = [
     ("de", "neues Handy", "mfa#new-phone"),
     ("de", "Handy verloren", "mfa#lost-phone"),
     ("de", "Authenticator", "mfa"),
+    ("de", "Android", "phone#android"),
+    ("de", "iPhone", "phone#iphone"),
+    ("de", "Lizenz", "messages-without-a-code#licence"),
+    ("de", "bedingter Zugriff", "phone#conditional-access"),
+    ("de", "Gerät nicht konform", "phone#not-compliant"),
+    ("de", "Gastkonto", "messages-without-a-code#guest"),
 ]
 QUERY_IDS = [f"{language}-{query}" for language, query, _ in QUERIES]
 
-GUIDES = ["first-checks", "reset-teams", "password-and-sign-in-loops", "mfa"]
+GUIDES = [
+    "first-checks",
+    "reset-teams",
+    "password-and-sign-in-loops",
+    "mfa",
+    "phone",
+    "messages-without-a-code",
+    "for-it",
+]
 RESULT_LINK = re.compile(r'<li class="result">.*?<h3><a href="([^"]+)"', re.S)
 NAV = re.compile(r'<nav aria-label="[^"]+">(.*?)</nav>', re.S)
 

@@ -49,6 +49,9 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "reset-teams": ("/reset-teams", 200),
     "password-and-sign-in-loops": ("/password-and-sign-in-loops", 200),
     "mfa": ("/mfa", 200),
+    "phone": ("/phone", 200),
+    "messages-without-a-code": ("/messages-without-a-code", 200),
+    "for-it": ("/for-it", 200),
     "not-found": ("/no-such-page", 404),
     # The German site: the same checks hold in every language.
     "de-home": ("/de/", 200),
@@ -65,6 +68,9 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "de-reset-teams": ("/de/reset-teams", 200),
     "de-password-and-sign-in-loops": ("/de/password-and-sign-in-loops", 200),
     "de-mfa": ("/de/mfa", 200),
+    "de-phone": ("/de/phone", 200),
+    "de-messages-without-a-code": ("/de/messages-without-a-code", 200),
+    "de-for-it": ("/de/for-it", 200),
     "de-not-found": ("/de/nirgendwo", 404),
 }
 
