@@ -22,6 +22,7 @@ from webapp import (
     feedback,
     i18n,
     logs,
+    publishing,
     ratelimit,
     search,
     security,
@@ -53,7 +54,19 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     ``test_config`` holds Flask's own keys and, by variable name, settings that take the place
     of the environment's (as text or Python values; see :mod:`webapp.config`).
+
+    In debug mode (``flask --app webapp run --debug``) it also picks up content edits on the
+    next request (see :mod:`webapp.publishing`).
     """
+    app = _build_app(test_config)
+    if app.debug:
+        app.wsgi_app = publishing.ContentWatcher(  # type: ignore[method-assign]
+            app, lambda: _build_app(test_config)
+        )
+    return app
+
+
+def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     app = _flask()
     # Tests name settings by their variables, next to Flask's own keys (TESTING, ...).
     flask_config = dict(test_config or {})
