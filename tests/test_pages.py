@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import DictLoader
 
 
 def test_home_explains_the_site_and_offers_a_focused_search(client: FlaskClient) -> None:
@@ -92,6 +94,17 @@ def test_healthz_reports_what_is_loaded(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "codes": 6, "pages": 1}
+
+
+def test_healthz_is_503_with_the_reason_when_pages_cannot_render(app: Flask) -> None:
+    app.jinja_env.loader = DictLoader({})  # as in an install that lost its templates
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {
+        "status": "error",
+        "reason": "pages cannot be rendered: TemplateNotFound",
+    }
+    assert response.headers["Cache-Control"] == "no-store"
 
 
 def test_opensearch_description_is_linked_and_valid(client: FlaskClient) -> None:
