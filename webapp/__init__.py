@@ -26,6 +26,7 @@ from webapp import (
     ratelimit,
     search,
     security,
+    startup,
     storage,
     views,
 )
@@ -58,6 +59,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     In debug mode (``flask --app webapp run --debug``) it also picks up content edits on the
     next request (see :mod:`webapp.publishing`).
     """
+    startup.install_excepthook()  # a start-up problem ends the process as one line, not a traceback
+    startup.check_gunicorn_settings()
     app = _build_app(test_config)
     if app.debug:
         app.wsgi_app = publishing.ContentWatcher(  # type: ignore[method-assign]
@@ -94,11 +97,18 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
 
 
 def _flask() -> Flask:
+    folders = {name: config.PROJECT_ROOT / name for name in ("templates", "static")}
+    for name, folder in folders.items():
+        if not folder.is_dir():
+            raise startup.MissingFiles(
+                f"The site's {name} folder is missing: {folder}. Install the package with "
+                "'pip install .' from the project folder, or run the site from there."
+            )
     return Flask(
         __name__,
         instance_relative_config=True,
-        template_folder=str(config.PROJECT_ROOT / "templates"),
-        static_folder=str(config.PROJECT_ROOT / "static"),
+        template_folder=str(folders["templates"]),
+        static_folder=str(folders["static"]),
     )
 
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from flask import Flask
 
-from webapp.config import SettingError, settings_of
-from webapp.content import ContentError
+from webapp.config import settings_of
+from webapp.startup import problem_lines
 
 log = logging.getLogger(__name__)
 
@@ -42,15 +42,14 @@ def republish(app: Flask, factory: Callable[[], Flask], logger: logging.Logger =
     started = time.perf_counter()
     try:
         fresh = factory()
-    except ContentError as exc:
-        problems = "; ".join(str(problem) for problem in exc.problems)
-        logger.error("Reload refused, still serving the previous content: %s", problems)
-        return False
-    except SettingError as exc:
-        logger.error("Reload refused, still serving the previous content: %s", exc)
-        return False
-    except Exception:  # a bug, not an edit: keep serving, and log it with its traceback
-        logger.exception("Reload failed, still serving the previous content")
+    except Exception as exc:
+        problems = problem_lines(exc)
+        if problems is None:  # a bug, not an edit: keep serving, and log it with its traceback
+            logger.exception("Reload failed, still serving the previous content")
+        else:
+            logger.error(
+                "Reload refused, still serving the previous content: %s", "; ".join(problems)
+            )
         return False
     app.wsgi_app = fresh.wsgi_app  # type: ignore[method-assign]
     # The loaded application now only passes requests on; let it hold the fresh extensions
@@ -108,9 +107,12 @@ class ContentWatcher:
     def _rebuild(self) -> None:
         try:
             fresh = self.factory()
-        except ContentError as exc:
-            self.problems = [str(problem) for problem in exc.problems]
-            log.error("The content has problems: %s", "; ".join(self.problems))
+        except Exception as exc:
+            problems = problem_lines(exc)
+            if problems is None:
+                raise
+            self.problems = problems
+            log.error("The content has problems: %s", "; ".join(problems))
             return
         self.problems = []
         self.inner = fresh.wsgi_app
