@@ -97,7 +97,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
 
 
 def _flask() -> Flask:
-    folders = {name: config.PROJECT_ROOT / name for name in ("templates", "static")}
+    folders = {name: config.shipped(name) for name in ("templates", "static")}
     for name, folder in folders.items():
         if not folder.is_dir():
             raise startup.MissingFiles(

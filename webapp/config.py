@@ -23,6 +23,15 @@ if TYPE_CHECKING:
     from flask import Flask
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shipped(folder: str) -> Path:
+    """A folder the site ships (``templates``, ``static``, ``content``): inside the installed
+    package (``webapp/shipped/``, see pyproject.toml), or at the top of a source tree."""
+    installed = Path(__file__).resolve().parent / "shipped" / folder
+    return installed if installed.is_dir() else PROJECT_ROOT / folder
+
+
 EXTENSION_KEY = "settings"
 
 ENVIRONMENTS = ("development", "production")
@@ -172,7 +181,7 @@ def secret_key_problem(key: str | bytes) -> str | None:
 class Settings:
     """Every setting, as Python values. The defaults are the safe ones."""
 
-    content_dir: Path = field(default=PROJECT_ROOT / "content", metadata={"parse": _path})
+    content_dir: Path = field(default=shipped("content"), metadata={"parse": _path})
     # Empty: the translated "Teams sign-in help" / "the IT service desk" of each language.
     site_name: str = field(default="", metadata={"parse": _text})
     it_contact_name: str = field(default="", metadata={"parse": _text})
