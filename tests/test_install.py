@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,6 +21,18 @@ from webapp.config import PROJECT_ROOT
 
 # What a clone holds that the wheel is built from; tests/ and the rest stay out.
 SOURCES = ("pyproject.toml", "README.md", "webapp", "templates", "static", "content")
+
+
+def test_every_folder_of_python_files_is_a_listed_package() -> None:
+    """The packages are listed by name in pyproject.toml (the mapped folders cannot be found by
+    searching): a new folder of code left out of the list would be left out of the wheel."""
+    listed = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    folders = {
+        ".".join(path.parent.relative_to(PROJECT_ROOT).parts)
+        for path in (PROJECT_ROOT / "webapp").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
+    assert folders <= set(listed["packages"])
 
 
 def run(*command: str | Path, cwd: Path) -> None:
