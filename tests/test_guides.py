@@ -118,3 +118,27 @@ def test_home_page_links_to_the_first_checks(shipped_client: FlaskClient) -> Non
         home = shipped_client.get(f"{prefix}/").get_data(as_text=True)
         assert f'href="{prefix}/first-checks"' in home
         assert f'href="{prefix}/reset-teams"' in home
+
+
+# Codes whose cause may be on the person's device point to the guide's steps instead of
+# repeating them: (code, a guide section its page links to).
+CODE_LINKS = [
+    ("0xCAA10010", "reset-teams#new-teams-windows"),
+    ("0xCAA1001A", "first-checks#web-version"),
+    ("0xCAA90018", "password-and-sign-in-loops#password-changed"),
+    ("AADSTS50126", "password-and-sign-in-loops#credential-manager"),
+    ("AADSTS50173", "password-and-sign-in-loops#keychain"),
+    ("AADSTS70000", "reset-teams#new-teams-windows"),
+    ("0x8007000D", "password-and-sign-in-loops#credential-manager"),
+    ("0x80090016", "password-and-sign-in-loops#access-work-or-school"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize(("code", "section"), CODE_LINKS)
+def test_code_page_points_to_the_guide_section(
+    shipped_client: FlaskClient, language: str, code: str, section: str
+) -> None:
+    prefix = _prefix(language)
+    html = shipped_client.get(f"{prefix}/codes/{code}").get_data(as_text=True)
+    assert f'href="{prefix}/{section}"' in html
