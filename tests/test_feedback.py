@@ -23,6 +23,7 @@ from webapp.storage.tables import feedback, metadata
 
 DOWN_URL = "postgresql+psycopg://nobody:secret@127.0.0.1:1/signin"
 LONG = "x" * 501
+THANKS = "/codes/0xCAA20003?answered=code:0xCAA20003#feedback"  # where an answer leads back
 
 
 def token_from(html: str) -> str:
@@ -31,8 +32,10 @@ def token_from(html: str) -> str:
     return match[1]
 
 
-def page_token(client: FlaskClient, path: str = "/codes/0xCAA20003") -> str:
-    return token_from(client.get(path).get_data(as_text=True))
+def details_token(client: FlaskClient, about: str = "code:0xCAA20003") -> str:
+    """The token of the details step (after No), which starts the person's session; the
+    public pages carry none."""
+    return token_from(client.get(f"/feedback?about={about}").get_data(as_text=True))
 
 
 def textarea(html: str, name: str) -> str:
@@ -48,8 +51,15 @@ def rows(app: Flask) -> list[sa.Row]:
         return list(connection.execute(sa.select(feedback).order_by(feedback.c.id)))
 
 
-def answer(client: FlaskClient, token: str, **fields: str):
-    data = {"csrf_token": token, "about": "code:0xCAA20003", "step": "answer"}
+def answer(client: FlaskClient, **fields: str):
+    """Press Yes or No under an answer: a post without a token, as the public page makes it."""
+    data = {"about": "code:0xCAA20003", "step": "answer"}
+    data.update(fields)
+    return client.post("/feedback", data=data)
+
+
+def details(client: FlaskClient, token: str, **fields: str):
+    data = {"csrf_token": token, "about": "code:0xCAA20003", "step": "details", "helpful": "no"}
     data.update(fields)
     return client.post("/feedback", data=data)
 
@@ -97,20 +107,18 @@ def test_code_page_asks_whether_it_solved_the_problem(csrf_client: FlaskClient) 
     assert '<button type="submit" name="helpful" value="yes">Yes</button>' in block
     assert '<button type="submit" name="helpful" value="no">No</button>' in block
     assert '<input type="hidden" name="about" value="code:0xCAA20003">' in block
-    assert 'name="csrf_token"' in block
+    assert 'name="csrf_token"' not in block  # a public page: the same bytes for everyone
     assert "<script>" not in html and " style=" not in html
 
 
-def test_the_first_compressed_page_carries_a_working_token(csrf_app, csrf_client) -> None:
-    """Browsers ask for gzip; the page cache compresses the first rendering of a page from its
-    stored pieces, and once sent it without the token, so the first visitor could not answer."""
+def test_the_answer_from_a_cached_compressed_page_is_stored(csrf_app) -> None:
     for visit in range(2):  # rendered and stored, then from the cache
         client = csrf_app.test_client()
         response = client.get("/codes/0xCAA20003", headers={"Accept-Encoding": "gzip"})
         assert response.headers.get("Content-Encoding") == "gzip", visit
-        token = token_from(gzip.decompress(response.get_data()).decode())
-        assert token, visit
-        assert answer(client, token, helpful="yes").status_code == 303, visit
+        assert "Set-Cookie" not in response.headers
+        assert 'name="helpful"' in gzip.decompress(response.get_data()).decode()
+        assert answer(client, helpful="yes").status_code == 303, visit
     assert len(rows(csrf_app)) == 2
 
 
@@ -145,27 +153,30 @@ def test_shipped_pages_ask_under_every_answer(shipped_client: FlaskClient, shipp
 
 
 def test_yes_is_stored_then_redirects_back_with_thanks(csrf_app, csrf_client) -> None:
-    response = answer(csrf_client, page_token(csrf_client), helpful="yes")
+    response = answer(csrf_client, helpful="yes")
     assert response.status_code == 303
-    assert response.headers["Location"] == "/codes/0xCAA20003#feedback"
+    assert response.headers["Location"] == THANKS
+    assert "Set-Cookie" not in response.headers  # Yes needs no session
     (row,) = rows(csrf_app)  # committed before the redirect
     assert (row.kind, row.target, row.section, row.helpful) == ("code", "0xCAA20003", "", True)
 
-    html = csrf_client.get("/codes/0xCAA20003").get_data(as_text=True)
+    thanked = csrf_client.get(THANKS)
+    html = thanked.get_data(as_text=True)
     assert '<div class="feedback no-print" id="feedback" tabindex="-1">' in html
     assert '<p class="feedback-thanks" role="status">Thank you' in html
     assert 'class="feedback-ask"' not in html  # the thanks replaces the question
-    # Reloading shows the page as usual and sends nothing again.
+    assert thanked.headers["Cache-Control"].startswith("public")  # the same for everyone
+    # The page itself still asks, and reloading the thanks sends nothing again.
     html = csrf_client.get("/codes/0xCAA20003").get_data(as_text=True)
     assert "feedback-thanks" not in html and 'class="feedback-ask"' in html
     assert len(rows(csrf_app)) == 1
 
 
 def test_thanks_shows_under_the_answer_that_was_rated(csrf_app, csrf_client) -> None:
-    token = page_token(csrf_client, "/faq")
-    response = answer(csrf_client, token, about="page:faq#mfa", helpful="yes")
-    assert response.headers["Location"] == "/faq#feedback-mfa"
-    html = csrf_client.get("/faq").get_data(as_text=True)
+    response = answer(csrf_client, about="page:faq#mfa", helpful="yes")
+    location = response.headers["Location"]
+    assert location == "/faq?answered=page:faq%23mfa#feedback-mfa"
+    html = csrf_client.get(location).get_data(as_text=True)
     mfa = html.split('id="feedback-mfa"')[1].split("</div>")[0]
     why = html.split('id="feedback-why"')[1].split("</div>")[0]
     assert "Thank you" in mfa and "Thank you" not in why
@@ -177,9 +188,10 @@ def test_thanks_shows_under_the_answer_that_was_rated(csrf_app, csrf_client) -> 
 
 
 def test_no_is_stored_and_asks_what_went_wrong(csrf_app, csrf_client) -> None:
-    response = answer(csrf_client, page_token(csrf_client), helpful="no")
+    response = answer(csrf_client, helpful="no")
     assert response.status_code == 303
     assert response.headers["Location"] == "/feedback?about=code:0xCAA20003"
+    assert "Set-Cookie" in response.headers  # from here on the answer is someone's own
     (row,) = rows(csrf_app)
     assert row.helpful is False and row.comment is None
 
@@ -206,14 +218,14 @@ def test_no_is_stored_and_asks_what_went_wrong(csrf_app, csrf_client) -> None:
         },
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/codes/0xCAA20003#feedback"
+    assert response.headers["Location"] == THANKS
     (row,) = rows(csrf_app)  # the same answer, completed
     assert (row.helpful, row.comment, row.tried) == (
         False,
         "The clock is right but it still fails.",
         "Restarted Teams",
     )
-    assert "Thank you" in csrf_client.get("/codes/0xCAA20003").get_data(as_text=True)
+    assert "Thank you" in csrf_client.get(THANKS).get_data(as_text=True)
 
 
 def test_details_without_a_first_answer_are_stored_as_one(client: FlaskClient, app) -> None:
@@ -231,7 +243,7 @@ def test_no_with_a_comment_in_one_go_needs_no_second_step(client: FlaskClient, a
         "/feedback",
         data={"about": "code:none", "helpful": "no", "comment": "PIN refused"},
     )
-    assert response.headers["Location"] == "/codes/none#feedback"
+    assert response.headers["Location"] == "/codes/none?answered=code:none#feedback"
     assert [r.comment for r in rows(app)] == ["PIN refused"]
 
 
@@ -244,10 +256,10 @@ def test_details_page_for_something_we_do_not_serve_is_404(client: FlaskClient) 
 
 
 @pytest.mark.parametrize("token", [None, "", "forged.token.value"])
-def test_a_post_without_a_valid_token_is_400_and_stores_nothing(
+def test_details_without_a_valid_token_are_400_and_store_nothing(
     csrf_app, csrf_client, token
 ) -> None:
-    page_token(csrf_client)  # a session exists, so only the token is wrong
+    details_token(csrf_client)  # a session exists, so only the token is wrong
     data = {"about": "code:0xCAA20003", "step": "details", "helpful": "no", "comment": "Mine"}
     if token is not None:
         data["csrf_token"] = token
@@ -262,15 +274,15 @@ def test_a_post_without_a_valid_token_is_400_and_stores_nothing(
 
 def test_a_token_from_another_session_is_refused(csrf_app, csrf_client) -> None:
     other = csrf_app.test_client()
-    response = answer(csrf_client, page_token(other), helpful="yes")
+    response = details(csrf_client, details_token(other))
     assert response.status_code == 400
     assert rows(csrf_app) == []
 
 
 def test_the_fresh_token_of_an_expired_form_works(csrf_app, csrf_client) -> None:
-    page_token(csrf_client)
-    html = answer(csrf_client, "expired", helpful="yes").get_data(as_text=True)
-    response = answer(csrf_client, token_from(html), helpful="yes", step="details")
+    details_token(csrf_client)
+    html = details(csrf_client, "expired").get_data(as_text=True)
+    response = details(csrf_client, token_from(html))
     assert response.status_code == 303
     assert len(rows(csrf_app)) == 1
 
@@ -279,11 +291,9 @@ def test_the_fresh_token_of_an_expired_form_works(csrf_app, csrf_client) -> None
 
 
 def test_a_comment_too_long_comes_back_with_every_word(csrf_app, csrf_client) -> None:
-    response = answer(
+    response = details(
         csrf_client,
-        page_token(csrf_client),
-        step="details",
-        helpful="no",
+        details_token(csrf_client),
         comment=LONG,
         tried="Rebooted <b>twice</b>",
     )
@@ -382,11 +392,9 @@ def test_nothing_about_the_person_is_stored(csrf_app, csrf_client) -> None:
         "Referer": "https://intranet.example/people/jane.doe",
         "Accept-Language": "de-CH",
     }
-    token = page_token(csrf_client)
     csrf_client.post(
         "/feedback",
         data={
-            "csrf_token": token,
             "about": "code:0xCAA20003",
             "helpful": "no",
             "comment": "Still broken",
@@ -477,7 +485,7 @@ def test_feedback_is_saved_once_the_database_is_back(content_dir, tmp_path) -> N
 def test_fifty_concurrent_submissions_store_fifty_rows(db_app: Flask) -> None:
     """Fifty people, each with their own session and token, press Send at the same moment."""
     clients = [db_app.test_client() for _ in range(50)]
-    tokens = [page_token(c) for c in clients]
+    tokens = [details_token(c) for c in clients]
     barrier = threading.Barrier(50)
     statuses: list[int] = [0] * 50
 
@@ -516,14 +524,15 @@ def test_answers_on_a_translated_page_are_stored_with_its_language(shipped_app) 
     response = client.post(
         "/de/feedback",
         data={
-            "csrf_token": token_from(html),
             "about": "page:faq#why-cant-i-sign-in",
             "helpful": "no",
             "comment": "Zu kompliziert",
         },
     )
     assert response.status_code == 303
-    assert response.headers["Location"] == "/de/faq#feedback-why-cant-i-sign-in"
+    assert response.headers["Location"] == (
+        "/de/faq?answered=page:faq%23why-cant-i-sign-in#feedback-why-cant-i-sign-in"
+    )
     stored = [r for r in rows(shipped_app) if r.comment == "Zu kompliziert"]
     assert [(r.language, r.target, r.section) for r in stored] == [
         ("de", "faq", "why-cant-i-sign-in")

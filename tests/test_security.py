@@ -270,8 +270,10 @@ def test_observatory_grades_every_answer_a_plus_over_https(
 
 
 def test_observatory_grades_a_page_with_its_session_cookie_a_plus(https_app: Flask) -> None:
-    response = https_app.test_client().get("/codes/0xCAA20003", base_url="https://localhost")
-    assert response.headers.getlist("Set-Cookie")  # the feedback form's CSRF session
+    client = https_app.test_client()
+    # The session starts with the feedback step after No; the public pages set no cookie.
+    response = client.get("/feedback?about=code:0xCAA20003", base_url="https://localhost")
+    assert response.headers.getlist("Set-Cookie")
     score, modifiers = observatory(response, https=True)
     assert modifiers["cookies"] == 5
     assert score >= 100, modifiers
@@ -315,7 +317,7 @@ def session_cookie(response: TestResponse) -> str:
 
 
 def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient) -> None:
-    cookie = session_cookie(client.get("/codes/0xCAA20003"))
+    cookie = session_cookie(client.get("/feedback?about=code:0xCAA20003"))
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie  # plain HTTP in development: a Secure cookie would be lost
@@ -323,8 +325,9 @@ def test_session_cookie_is_httponly_and_samesite_lax(client: FlaskClient) -> Non
 
 def test_session_cookie_is_secure_over_https(https_app: Flask) -> None:
     client = https_app.test_client()
-    for _ in range(2):  # rendered, then from the page cache
-        cookie = session_cookie(client.get("/codes/0xCAA20003", base_url="https://localhost"))
+    for _ in range(2):
+        page = client.get("/feedback?about=code:0xCAA20003", base_url="https://localhost")
+        cookie = session_cookie(page)
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
         client.delete_cookie("session")
 

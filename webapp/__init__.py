@@ -12,13 +12,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 
 from webapp import (
+    addresses,
     assets,
     caching,
     config,
     content,
+    cross_origin,
     feedback,
     i18n,
     logs,
@@ -32,8 +33,6 @@ from webapp import (
 )
 
 log = logging.getLogger(__name__)
-
-csrf = CSRFProtect()
 
 
 @contextmanager
@@ -80,9 +79,11 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     # must run after every other one (Flask runs them in reverse), and its WSGI layer must sit
     # inside the others. Then logging and request ids, the secret key check (which refuses to
     # start in production without a strong key) with cookies and headers, and rate limits.
-    caching.init_app(app)
+    addresses.init_app(app)
+    caching.init_app(app, language_of=i18n.address_language)
     logs.init_app(app)
     security.init_app(app)
+    cross_origin.init_app(app)  # a cross-site post is refused before it is even rate-limited
     ratelimit.init_app(app)
 
     _add_routes(app)  # before the content: no page may take an address a route answers
@@ -90,7 +91,6 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
         content.init_app(app)
         search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
-    csrf.init_app(app)  # every POST needs the form's token, or gets 400
     storage.init_app(app)
     assets.init_app(app)
     return app

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -165,6 +166,21 @@ def _rate_limit(variable: str, value: Any) -> str:
     return text
 
 
+def _site_url(variable: str, value: Any) -> str:
+    """The site's own address as ``scheme://host[:port]``; empty: unset."""
+    text = str(value).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query:
+        raise SettingError(
+            variable,
+            "must be the address people use, such as https://help.example.org (http or https, "
+            f"a host, no path), not {value!r}.",
+        )
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
 def secret_key_problem(key: str | bytes) -> str | None:
     """Why ``key`` is unfit to sign anything, or None."""
     text = key.decode("utf-8", "replace") if isinstance(key, bytes) else str(key)
@@ -194,6 +210,8 @@ class Settings:
     proxy_count: int = field(default=0, metadata={"parse": _whole_number(0)})
     # None: any host.
     trusted_hosts: tuple[str, ...] | None = field(default=None, metadata={"parse": _host_names})
+    # Empty: absolute links follow each request's host (development; see webapp.addresses).
+    site_url: str = field(default="", metadata={"parse": _site_url})
     max_content_length: int = field(default=16 * 1024, metadata={"parse": _whole_number(1)})
     # Empty: no limit.
     post_rate_limit: str = field(

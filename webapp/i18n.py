@@ -8,27 +8,30 @@ the interface strings.
   its home (with ``Vary: Accept-Language``); ``/?lang=en`` is the default language's home
   without that choice, where the switcher leads.
 - Interface strings go through Flask-Babel. Each translation folder holds its catalogue,
-  ``content/<language>/messages.po``; it is compiled at start-up, never by hand.
+  ``content/<language>/messages.po``; it is compiled in memory at start-up, never by hand.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import logging
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
-from flask import Flask, g, redirect, request, url_for
+from babel.support import Translations
+from flask import Flask, g, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 from werkzeug.exceptions import BadRequest
 
+from webapp.addresses import site_origin
+from webapp.caching.policy import used_query
 from webapp.config import settings_of
 from webapp.content import current_site
 from webapp.content.catalogues import read_catalogue
@@ -79,34 +82,34 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def compile_catalogues(content_dir: Path, languages: Iterable[str], target: Path) -> list[str]:
-    """Compile each ``content/<language>/messages.po`` to ``target``; the languages compiled."""
-    compiled = []
+def compile_catalogues(content_dir: Path, languages: Iterable[str]) -> dict[str, Translations]:
+    """Each language's ``content/<language>/messages.po``, compiled in memory (nothing is
+    written: the service user may not own any folder); languages without one are left out."""
+    compiled = {}
     for language in languages:
         checked = read_catalogue(content_dir / language, language)
         if checked is None or checked.catalogue is None:
             continue  # no catalogue: the interface stays in the default language
-        folder = target / language.replace("-", "_") / "LC_MESSAGES"
-        folder.mkdir(parents=True, exist_ok=True)
-        # Written beside and renamed, so workers starting together never read half a file.
-        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as out:
-            write_mo(out, checked.catalogue)
-        os.replace(out.name, folder / "messages.mo")
-        compiled.append(language)
+        buffer = io.BytesIO()
+        write_mo(buffer, checked.catalogue)
+        buffer.seek(0)
+        compiled[language] = Translations(fp=buffer)
     return compiled
 
 
-def _catalogue_folder(app: Flask) -> Path:
-    folder = Path(app.instance_path) / "translations"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:  # a read-only instance folder: compile somewhere private instead
-        return Path(tempfile.mkdtemp(prefix="signin-help-translations-"))
+def address_language(environ: dict[str, Any]) -> str:
+    """The language of a request's address ("" for the default language's plain addresses)."""
+    return environ.get(LANGUAGE_KEY, "")
 
 
 def current_language() -> str:
-    return g.get("language") or current_site().default_language
+    """The language of this answer: the address's, or the API's ``lang``; also for an error
+    raised before the language hook ran (a refused post, say)."""
+    return (
+        g.get("language")
+        or (has_request_context() and address_language(request.environ))
+        or current_site().default_language
+    )
 
 
 def _choose_language() -> ResponseReturnValue | None:
@@ -141,8 +144,8 @@ def language_links() -> list[LanguageLink]:
     """This page in every language, for the switcher and the ``hreflang`` links."""
     site = current_site()
     outer = request.environ.get(OUTER_ROOT_KEY, request.script_root)
-    base = request.host_url.rstrip("/") + outer
-    query = request.query_string.decode("latin-1")
+    base = site_origin() + outer
+    query = urlencode(used_query())  # never junk that came along with the address
     links = []
     for code in site.languages:
         prefix = "" if code == site.default_language else f"/{code}"
@@ -157,14 +160,14 @@ def language_links() -> list[LanguageLink]:
 
 def url_in_language(endpoint: str, **values: Any) -> str:
     """An absolute URL in the request's language, also when it came as ``?lang=`` (the API)."""
-    url = url_for(endpoint, _external=True, **values)
+    url = site_origin() + url_for(endpoint, **values)
     site = current_site()
     address_language = request.environ.get(LANGUAGE_KEY, site.default_language)
     language = current_language()
     if language == address_language:
         return url
-    here = request.host_url.rstrip("/") + request.script_root
-    outer = request.host_url.rstrip("/") + request.environ.get(OUTER_ROOT_KEY, "")
+    here = site_origin() + request.script_root
+    outer = site_origin() + request.environ.get(OUTER_ROOT_KEY, "")
     prefix = "" if language == site.default_language else f"/{language}"
     return outer + prefix + url[len(here) :]
 
@@ -174,14 +177,17 @@ def init_app(app: Flask) -> None:
     site = app.extensions["content"]
     translations = [code for code in site.languages if code != site.default_language]
     app.wsgi_app = LanguagePrefix(app.wsgi_app, translations)  # type: ignore[method-assign]
-    target = _catalogue_folder(app)
-    compiled = compile_catalogues(settings_of(app).content_dir, translations, target)
+    compiled = compile_catalogues(settings_of(app).content_dir, translations)
     missing = sorted(set(translations) - set(compiled))
     if missing:
         log.warning("No interface catalogue (messages.po) for: %s", ", ".join(missing))
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(target)
     app.config["BABEL_DEFAULT_LOCALE"] = site.default_language
-    Babel(app, locale_selector=current_language)
+    babel = Babel(app, locale_selector=current_language)
+    # Flask-Babel looks a language's translations up in its domain's cache before any folder.
+    with app.app_context():  # the domain reads its name from the app's settings
+        domain = babel.domain_instance
+        for language, catalogue in compiled.items():
+            domain.cache[language.replace("-", "_"), domain.domain[0]] = catalogue
     app.before_request(_choose_language)
     app.after_request(_mark_negotiated)
 

@@ -3,15 +3,23 @@ and ``flask --app webapp report`` to read both."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from webapp.feedback import report, views
 from webapp.feedback.misses import record_search_miss, record_unknown_code
+from webapp.feedback.topics import ANSWERED_ARG
 
-__all__ = ["init_app", "record_search_miss", "record_unknown_code"]
+__all__ = ["ANSWERED_ARG", "init_app", "record_search_miss", "record_unknown_code"]
 
 
 def init_app(app: Flask) -> None:
     """Add the ``/feedback`` routes and the ``report`` command (needs :mod:`webapp.storage`)."""
     app.register_blueprint(views.bp)
     app.cli.add_command(report.report_command)
+
+    app.add_template_global(answered, "feedback_answered")
+
+
+def answered() -> str | None:
+    """Which answer of the page to thank for (the ``about`` of its feedback block), if any."""
+    return request.args.get(ANSWERED_ARG)

@@ -48,6 +48,9 @@ class MaxChars:
 
 
 class FeedbackForm(FlaskForm):
+    """The second, personal step after No (what went wrong, what was tried), with Flask-WTF's
+    token: by then the person has a session, which holds their open answer."""
+
     about = HiddenField()  # checked by validate_about
     step = HiddenField(default=ANSWER, validators=[AnyOf([ANSWER, DETAILS])])
     helpful = RadioField(
@@ -89,3 +92,12 @@ class FeedbackForm(FlaskForm):
                     "answer there."
                 )
             )
+
+
+class AnswerForm(FeedbackForm):
+    """The Yes/No buttons under an answer. They sit in public pages, the same for everyone, so
+    they carry no token: a cross-site post is refused by its own headers instead
+    (:mod:`webapp.cross_origin`), and this step touches no session."""
+
+    class Meta:
+        csrf = False

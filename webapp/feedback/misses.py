@@ -1,4 +1,4 @@
-"""Searches that found nothing: recorded after the page is sent, so nobody waits for it.
+"""Searches that found nothing: recorded on every answer, from the view or the page cache.
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask import Response, after_this_request
-
+from webapp.caching import on_each_answer
 from webapp.i18n import current_language
 from webapp.search import SearchResponse
 from webapp.storage import CODE, MAX_TERM_LENGTH, QUERY, current_storage
@@ -35,24 +34,20 @@ def record_search_miss(response: SearchResponse) -> None:
     if response.entry is not None:
         return
     if response.code is not None:
-        _record_after_response(CODE, response.code)
+        _record(CODE, response.code)
     elif not response.found:
-        _record_after_response(QUERY, normalise_query(response.query))
+        _record(QUERY, normalise_query(response.query))
 
 
 def record_unknown_code(code: str) -> None:
     """Record a page view of a well-formed code the table lacks as a miss."""
-    _record_after_response(CODE, code)
+    _record(CODE, code)
 
 
-def _record_after_response(kind: str, term: str) -> None:
+def _record(kind: str, term: str) -> None:
     if not term:
         return
     storage = current_storage()
-    language = current_language()  # now, while the request is here; not when it has closed
-
-    @after_this_request
-    def record_when_sent(response: Response) -> Response:
-        # Runs once the body has gone to the client: the person never waits for the database.
-        response.call_on_close(lambda: storage.record_miss(kind, term, language))
-        return response
+    language = current_language()  # now, while the request is here
+    # Again on every answer the page cache gives for this page, which never reaches the view.
+    on_each_answer(lambda client: storage.record_miss(kind, term, language))

@@ -15,6 +15,8 @@ from webapp.content.model import CODE, NO_CODE, PAGE, Content
 from webapp.search.codes import normalise_code
 
 MAX_ABOUT_LENGTH = 200
+# The query argument of a page that thanks for an answer: ``?answered=code:0xCAA20003``.
+ANSWERED_ARG = "answered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,11 @@ class Topic:
                 return f"{page.title}: {section.heading}"
         return f"{page.title}: (answer removed)"
 
-    def url(self) -> str:
-        """The page, scrolled to the feedback block (needs a request or app context)."""
+    def url(self, answered: bool = False) -> str:
+        """The page, scrolled to the feedback block (needs a request or app context); with
+        ``answered``, the page that thanks for the answer there (the same for everyone who
+        answered, so it is as public as the page)."""
+        values = {ANSWERED_ARG: self.about} if answered else {}
         if self.kind == CODE:
-            return url_for("codes.code", typed=self.key, _anchor=self.block_id)
-        return url_for("pages.page", slug=self.key, _anchor=self.block_id)
+            return url_for("codes.code", typed=self.key, _anchor=self.block_id, **values)
+        return url_for("pages.page", slug=self.key, _anchor=self.block_id, **values)

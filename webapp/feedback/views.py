@@ -2,9 +2,13 @@
 
 Works without JavaScript, in two steps. The Yes/No buttons on a page post here; the answer is
 stored at once. After Yes the person goes back to the page (303, so reloading it sends nothing
-again) and sees a thank-you there. After No they get a page where they may say what went wrong
-and what they tried; sending it completes the same stored answer (its id is kept in their signed
-session cookie, nothing else is).
+again), at an address that thanks them (``?answered=…``: the same for everyone, so still a
+public page). After No they get a page where they may say what went wrong and what they tried;
+sending it completes the same stored answer. Only from that step on is there a session cookie:
+it keeps the open answer's id, and Flask-WTF's token for the form, nothing else.
+
+The Yes/No post carries no token (the pages it sits in are public documents): a post from
+another site is refused before it gets here, by its own headers (:mod:`webapp.cross_origin`).
 
 A form that fails validation comes back with 400 and everything the person typed; when the
 database is down it comes back with 503 and "could not save, please try again".
@@ -17,7 +21,6 @@ import logging
 from flask import (
     Blueprint,
     abort,
-    flash,
     redirect,
     render_template,
     request,
@@ -25,11 +28,9 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
-from flask_wtf.csrf import CSRFError
 
 from webapp.content import current_content
-from webapp.feedback.forms import ANSWER, DETAILS, FeedbackForm
+from webapp.feedback.forms import ANSWER, DETAILS, AnswerForm, FeedbackForm
 from webapp.feedback.topics import Topic
 from webapp.i18n import current_language
 from webapp.storage import StorageError, current_storage
@@ -43,8 +44,12 @@ MAX_OPEN = 5
 
 @bp.post("")
 def submit() -> ResponseReturnValue:
-    form = FeedbackForm(formdata=request.form)  # fields only: the form takes no files
+    # Fields only: the form takes no files. The details step is someone's own, with a token.
+    form_class = FeedbackForm if request.form.get("step") == DETAILS else AnswerForm
+    form = form_class(formdata=request.form)
     if not form.validate():
+        if "csrf_token" in form.errors:
+            return _expired(form)
         return _form_page(form, 400)
     topic = form.topic
     assert topic is not None  # validated
@@ -72,11 +77,7 @@ def submit() -> ResponseReturnValue:
         _remember_open(topic, open_id)
         return redirect(_details_url(topic), 303)
     _forget_open(topic)
-    flash(
-        gettext("Thank you for your answer: it helps us improve this help."),
-        f"feedback:{topic.about}",
-    )
-    return redirect(topic.url(), 303)
+    return redirect(topic.url(answered=True), 303)
 
 
 @bp.get("")
@@ -89,11 +90,10 @@ def details() -> ResponseReturnValue:
     return _form_page(form, 200, answered=topic.about in _open_answers())
 
 
-@bp.errorhandler(CSRFError)
-def expired(error: CSRFError) -> ResponseReturnValue:
-    """No valid token (a page left open for hours, or cookies blocked): nothing is stored, and
-    the person gets their answer back, in a fresh form, to send again."""
-    log.info("Feedback refused: %s", error.description)
+def _expired(form: FeedbackForm) -> ResponseReturnValue:
+    """No valid token on the details step (a page left open for hours, or cookies blocked):
+    nothing is stored, and the person gets their answer back, in a fresh form, to send again."""
+    log.info("Feedback details refused: %s", " ".join(form.errors["csrf_token"]))
     return _form_page(FeedbackForm(formdata=request.form), 400, expired=True)
 
 

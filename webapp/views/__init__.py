@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from webapp.addresses import external_url
 from webapp.config import settings_of
 from webapp.content import current_content
 from webapp.content.model import NO_CODE
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     """Register every blueprint and the values all templates share."""
     for module in (errors, health, api, codes, search, pages):
         app.register_blueprint(module.bp)
+    app.add_template_global(external_url, "external_url")
 
     settings = settings_of(app)
     # Facts the templates share, each kept once in Python: the smart-card entry's code,

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
+from webapp.caching import public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
@@ -86,6 +87,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
 
 
 @bp.get("/search")
+@public(query=("q", "lang", "limit"), revalidate=True)
 def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
@@ -116,11 +118,13 @@ def search() -> ResponseReturnValue:
 
 
 @bp.get("/codes")
+@public(query=("lang",))
 def codes() -> ResponseReturnValue:
     return jsonify(codes=[entry_json(entry) for entry in current_content().codes])
 
 
 @bp.get("/codes/<path:typed>")
+@public(query=("lang",))
 def code(typed: str) -> ResponseReturnValue:
     found = current_engine().resolve(typed)
     if found.choices:
@@ -147,5 +151,6 @@ def code(typed: str) -> ResponseReturnValue:
 
 
 @bp.route("/<path:anything>")
+@public  # the same 404 for everyone
 def unknown(anything: str) -> ResponseReturnValue:
     abort(404)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from webapp.addresses import external_url
+from webapp.caching import public
 from webapp.content import current_content
-from webapp.feedback import record_unknown_code
+from webapp.feedback import ANSWERED_ARG, record_unknown_code
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
 
@@ -19,6 +21,7 @@ bp = Blueprint("codes", __name__, url_prefix="/codes")
 
 
 @bp.get("")
+@public
 def table() -> ResponseReturnValue:
     codes = current_content().codes
     return render_template(
@@ -29,6 +32,7 @@ def table() -> ResponseReturnValue:
 
 
 @bp.get("/<path:typed>")
+@public(query=(ANSWERED_ARG,))
 def code(typed: str) -> ResponseReturnValue:
     engine = current_engine()
     found = engine.resolve(typed)
@@ -40,7 +44,7 @@ def code(typed: str) -> ResponseReturnValue:
         ), 404
     if found.code != typed:
         return redirect(url_for(".code", typed=found.code), 301)
-    page_url = url_for(".code", typed=found.code, _external=True)
+    page_url = external_url(".code", typed=found.code)
     if found.entry is not None:
         return render_template(
             "codes/code.html",
@@ -49,7 +53,7 @@ def code(typed: str) -> ResponseReturnValue:
             related=engine.related(found.code),
             message=message_for_it(found.code, found.entry.title, page_url),
         )
-    record_unknown_code(found.code)  # after the page is sent
+    record_unknown_code(found.code)  # and again on every answer from the page cache
     return render_template(
         "codes/unknown.html",
         code=found.code,

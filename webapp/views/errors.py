@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from webapp.cross_origin import REFUSED
 from webapp.logs import request_id
 
 bp = Blueprint("errors", __name__)
@@ -21,6 +22,7 @@ HUMAN_TEXTS = {
         _l("Something in that request was wrong"),
         _l("Please go back and try again, or search for your status code below."),
     ),
+    403: (_l("That came from another website"), REFUSED),
     405: (
         _l("That isn't possible here"),
         _l("This address can be read, but not sent to."),

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from webapp.caching import public
 from webapp.feedback import record_search_miss
 from webapp.search import current_engine
 from webapp.site_texts import site_name
@@ -35,6 +36,7 @@ def read_query() -> tuple[str, str | None]:
 
 
 @bp.get("/search")
+@public(query=("q",), revalidate=True)  # asked again each time: misses are counted
 def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
@@ -46,11 +48,12 @@ def search() -> ResponseReturnValue:
         # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
         return redirect(url_for("codes.code", typed=response.code), 303)
-    record_search_miss(response)  # after the page is sent, if it found nothing
+    record_search_miss(response)  # if it found nothing; again on every answer from the page cache
     return render_template("search/results.html", query=query, response=response)
 
 
 @bp.get("/opensearch.xml")
+@public
 def opensearch() -> ResponseReturnValue:
     xml = render_template("search/opensearch.xml", site_name=site_name())
     return current_app.response_class(xml, mimetype="application/opensearchdescription+xml")

@@ -1,0 +1,220 @@
+"""Public pages, rendered once and served from memory; HTTP caching; compression.
+
+**Public views.** A view marked :func:`~webapp.caching.policy.public` answers a document that is
+the same for everyone who asks for the same address: no cookie, no per-visitor bytes. Its answer
+is sent with ``Cache-Control: public`` (``max-age``, ``s-maxage``, ``stale-while-revalidate``,
+``stale-if-error``; ``no-cache`` for searches) and a strong ``ETag`` per encoding, so that a
+reverse proxy or CDN can serve the outage-day rush alone. Every other answer is ``no-store``.
+
+**The page cache.** The answer of a public view (statuses 200, 301, 303 and 404) is kept by this
+worker, up to ``PAGE_CACHE_MB`` (``0`` turns it off), keyed as :func:`.store.page_key` says.
+Later requests for the same key are answered by :class:`FastPath`, a WSGI layer in front of
+Flask, without calling the view: a public view must have no side effect but through
+:func:`on_each_answer`, which the cache repeats on every hit (the misses count works so).
+
+**Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask.wrappers import Response
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.wsgi import get_host
+
+from webapp.caching.compression import MIN_COMPRESS_SIZE, compressible, gzipped
+from webapp.caching.policy import (
+    POLICY_ATTRIBUTE,
+    Lifetimes,
+    Public,
+    cache_control,
+    policy_of,
+    public,
+)
+from webapp.caching.store import UNKEPT_HEADERS, CachedPage, Callback, PageCache, page_key
+from webapp.config import settings_of
+
+__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "on_each_answer", "public"]
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "page_cache"
+CANDIDATE_KEY = "webapp.page_cache.candidate"  # WSGI environ: (key, page) to keep if clean
+KEPT_STATUSES = frozenset({200, 301, 303, 404})
+StartResponse = Callable[..., Any]
+LanguageOf = Callable[[dict[str, Any]], str]
+
+
+class PageCaching:
+    """The settings and the store of one application's page cache."""
+
+    def __init__(self, app: Flask, language_of: LanguageOf) -> None:
+        settings = settings_of(app)
+        self.compress = settings.compress
+        self.lifetimes = Lifetimes.from_max_age(settings.cache_max_age)
+        megabytes = settings.page_cache_mb
+        self.store = PageCache(megabytes * 1024 * 1024) if megabytes else None
+        self.language_of = language_of
+        # The host is part of a page only while no SITE_URL fixes the site's own address.
+        self.with_host = not settings.site_url
+        self.trusted_hosts = settings.trusted_hosts
+
+    def key(self, environ: dict[str, Any], policy: Public) -> tuple:
+        return page_key(
+            environ, self.language_of(environ), policy.query, policy.vary, self.with_host
+        )
+
+
+def on_each_answer(callback: Callback) -> None:
+    """Run ``callback(client address)`` for this request, and again each time the page cache
+    answers the same page: how a public view counts what it must count on every request."""
+    _run(callback, request.remote_addr or "")
+    g.setdefault("page_callbacks", []).append(callback)
+
+
+def _run(callback: Callback, client: str) -> None:
+    try:
+        callback(client)
+    except Exception:  # counting must never cost a page
+        log.exception("A page's callback failed")
+
+
+class FastPath:
+    """WSGI layer answering page-cache hits before Flask: the route is matched to find the
+    view's policy, and the stored bytes are sent as they are."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable[[dict, StartResponse], Iterable[bytes]]):
+        self.app = app
+        self.wsgi_app = wsgi_app
+        self.caching: PageCaching = app.extensions[EXTENSION_KEY]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        entry = self._lookup(environ)
+        if entry is None:
+            return self._render(environ, start_response)
+        client = environ.get("REMOTE_ADDR", "")
+        for callback in entry.callbacks:
+            _run(callback, client)
+        status, headers, body = entry.answer(
+            environ["REQUEST_METHOD"],
+            environ.get("HTTP_ACCEPT_ENCODING"),
+            environ.get("HTTP_IF_NONE_MATCH"),
+        )
+        start_response(status, headers)
+        return [body]
+
+    def _render(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Let Flask answer; keep a public page once the final headers show that nothing made
+        it personal (the session is saved after every response hook, so only here can one
+        see whether it set a cookie or said ``Vary: Cookie``)."""
+        final: list[tuple[str, str]] = []
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            final.extend(headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, start)
+        candidate = environ.pop(CANDIDATE_KEY, None)
+        if candidate is not None and self.caching.store is not None:
+            key, page = candidate
+            if _personal(final):
+                log.warning("The public page %s set a cookie; not kept", environ.get("PATH_INFO"))
+            else:
+                self.caching.store.put(key, page)
+        return body
+
+    def _lookup(self, environ: dict[str, Any]) -> CachedPage | None:
+        caching = self.caching
+        if caching.store is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            return None
+        try:
+            if caching.trusted_hosts:
+                get_host(environ, caching.trusted_hosts)
+            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
+        except (HTTPException, SecurityError):  # not found, a redirect, a foreign host: Flask
+            return None
+        policy = getattr(self.app.view_functions.get(endpoint), POLICY_ATTRIBUTE, None)
+        if policy is None:
+            return None
+        return caching.store.get(caching.key(environ, policy))
+
+
+def _personal(headers: list[tuple[str, str]]) -> bool:
+    """Do these final headers make the answer someone's own (a cookie, ``Vary: Cookie``)?"""
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "set-cookie" or (lowered == "vary" and "cookie" in value.lower()):
+            return True
+    return False
+
+
+def _page_of(response: Response, control: str, caching: PageCaching, level: int) -> CachedPage:
+    body = response.get_data()
+    vary = [name for name in response.vary if name.lower() != "accept-encoding"]
+    packed = None
+    if caching.compress and compressible(response.mimetype) and len(body) >= MIN_COMPRESS_SIZE:
+        packed = gzipped(body, level)
+        vary.append("Accept-Encoding")
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in UNKEPT_HEADERS and name.lower() != "vary"
+    ]
+    if vary:
+        headers.append(("Vary", ", ".join(vary)))
+    callbacks = tuple(g.get("page_callbacks", ()))
+    return CachedPage.of(response.status_code, tuple(headers), control, body, packed, callbacks)
+
+
+def _keepable(policy: Public, response: Response) -> bool:
+    allowed = {name.lower() for name in policy.vary} | {"accept-encoding"}
+    return (
+        response.status_code in KEPT_STATUSES
+        and "Set-Cookie" not in response.headers
+        and {name.lower() for name in response.vary} <= allowed
+    )
+
+
+def _finish(response: Response) -> Response:
+    """Every answer's last step: its Cache-Control, ETag and encoding; kept if public."""
+    if (
+        response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+    ):
+        return response
+    caching: PageCaching = current_app.extensions[EXTENSION_KEY]
+    policy = policy_of(request.endpoint) if request.method in ("GET", "HEAD") else None
+    own = response.headers.get("Cache-Control")  # the view decided (static files, /healthz)
+    if own and response.status_code != 200:
+        return response  # a 304 of the view's own, say: nothing to encode
+    control = own or cache_control(policy, caching.lifetimes, response.status_code)
+    keep = caching.store is not None and policy is not None and _keepable(policy, response)
+    page = _page_of(response, control, caching, level=9 if keep else 6)
+    if keep:
+        assert policy is not None
+        request.environ[CANDIDATE_KEY] = (caching.key(request.environ, policy), page)
+    # HEAD: Werkzeug drops the body itself, and keeps the full length.
+    method = "GET" if request.method == "HEAD" else request.method
+    status, headers, body = page.answer(
+        method, request.headers.get("Accept-Encoding"), request.headers.get("If-None-Match")
+    )
+    response.status = status
+    response.headers.clear()
+    response.headers.extend(headers)
+    response.set_data(body)
+    return response
+
+
+def init_app(app: Flask, language_of: LanguageOf) -> None:
+    """Call before the other extensions: the response hook registered here must run after
+    theirs (Flask runs them in reverse), and the fast path must sit inside the other WSGI
+    layers (proxy fix, language prefix, security headers). ``language_of`` tells the language
+    of a request's address (:mod:`webapp.i18n`)."""
+    app.extensions[EXTENSION_KEY] = PageCaching(app, language_of)
+    app.after_request(_finish)
+    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]
