@@ -3,11 +3,23 @@ the thank-you where the person clicked, and no accessibility violations on the w
 
 from __future__ import annotations
 
+import re
+import threading
+from pathlib import Path
+
 import pytest
+import sqlalchemy as sa
+from conftest import SHIPPED_CONTENT, make_app
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Response
+
+from webapp.storage import feedback
 
 pytestmark = pytest.mark.browser
 
 CODE_PAGE = "/codes/0xCAA20003"
+# Where an answer leads back: the page, thanking for it.
+THANKED = re.compile(r"/codes/0xCAA20003\?answered=code:0xCAA20003#feedback$")
 
 
 def feedback_block(page, block_id: str = "feedback"):
@@ -20,7 +32,7 @@ def test_yes_on_a_code_page_shows_the_thanks_there(open_page, page_errors, javas
     block = feedback_block(page)
     group = block.get_by_role("group", name="Did this solve your problem?")
     group.get_by_role("button", name="Yes").click()
-    page.wait_for_url(f"**{CODE_PAGE}#feedback")
+    page.wait_for_url(THANKED)
     thanks = block.get_by_role("status")
     assert thanks.inner_text().startswith("Thank you for your answer")
     assert block.get_by_role("button", name="Yes").count() == 0
@@ -47,7 +59,7 @@ def test_no_then_details_by_keyboard_alone(open_page, axe, page_errors, screensh
     page.get_by_role("textbox", name="What did you try? (optional)").fill("Restarted Teams")
     screenshot(page, f"feedback-details{'' if javascript else '-no-js'}")
     page.get_by_role("button", name="Send").click()
-    page.wait_for_url(f"**{CODE_PAGE}#feedback")
+    page.wait_for_url(THANKED)
     assert feedback_block(page).get_by_role("status").is_visible()
     if javascript:
         assert axe(page) == []
@@ -58,7 +70,7 @@ def test_each_answer_of_a_page_is_rated_on_its_own(open_page, page_errors):
     page = open_page("/faq")
     answer = "what-is-mfa"
     feedback_block(page, f"feedback-{answer}").get_by_role("button", name="Yes").click()
-    page.wait_for_url(f"**/faq#feedback-{answer}")
+    page.wait_for_url(re.compile(rf"/faq\?answered=page:faq%23{answer}#feedback-{answer}$"))
     assert feedback_block(page, f"feedback-{answer}").get_by_role("status").is_visible()
     assert page.locator(".feedback-thanks").count() == 1  # only under the answer rated
     assert page.locator(".feedback-ask").count() >= 1
@@ -69,3 +81,37 @@ def test_the_questions_are_told_apart_by_screen_readers(open_page):
     page = open_page("/faq")
     names = page.locator(".feedback-ask legend").all_inner_texts()
     assert len(names) == len(set(names)) > 1  # each names the answer it is about
+
+
+def serve(app, name: str):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
+    return server
+
+
+def test_a_form_on_another_site_cannot_post_an_answer(browser, tmp_path: Path):
+    """Another origin (another port) shows a copy of the Yes button that posts to us."""
+    site = make_app(SHIPPED_CONTENT, tmp_path)
+    site_server = serve(site, "site")
+    target = f"http://127.0.0.1:{site_server.server_port}/feedback"
+    form = (
+        f'<form method="post" action="{target}"><input type="hidden" name="about" '
+        'value="code:0xCAA20003"><button name="helpful" value="yes">Win a prize</button></form>'
+    )
+    other = serve(lambda environ, start: Response(form, mimetype="text/html")(environ, start), "x")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://localhost:{other.server_port}/")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Win a prize").click()
+        assert page.url == target
+        assert "sent from another website, so nothing was saved" in page.content()
+        with site.extensions["storage"].engine.connect() as connection:
+            count = sa.select(sa.func.count()).select_from(feedback)
+            assert connection.execute(count).scalar_one() == 0
+    finally:
+        context.close()
+        for server in (site_server, other):
+            server.shutdown()
+            server.server_close()
