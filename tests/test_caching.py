@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -322,3 +323,18 @@ def test_a_flood_of_searches_cannot_push_out_the_pages() -> None:
         cache.put(key("/search", f"junk {n}"), page(1000))
         cache.put(key(f"/codes/0xCAA2{n:04X}"), page(1000, status=404))
     assert cache.get(key("/faq")) is not None
+
+
+def test_a_hashed_static_file_is_answered_from_memory_gzipped_once(app: Flask) -> None:
+    client = app.test_client()
+    css = re.search(r'href="(/static/site\.[0-9a-f]+\.css)"', client.get("/").get_data(True))[1]
+    calls = count_calls(app, "static")
+    answers = [client.get(css, headers=GZIP) for _ in range(3)]
+    assert calls[0] == 1
+    for answer in answers:
+        assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert answer.headers["Content-Encoding"] == "gzip"
+    stale = css.replace(css.split(".")[1], "0" * 12)  # a page from before a deploy
+    for _ in range(2):
+        assert client.get(stale).headers["Cache-Control"] == "no-cache"
+    assert calls[0] == 3  # a stale name is never kept: it cannot push real pages out

@@ -4,11 +4,13 @@ escaping, and errors that leak nothing."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from conftest import make_app, write_content
 from flask import Flask, abort
 from flask.testing import FlaskClient
@@ -440,6 +442,32 @@ def test_a_body_over_the_limit_is_refused_with_413(client: FlaskClient) -> None:
     assert response.status_code == 413
     assert response.mimetype == "text/html"
     assert "search" in response.get_data(as_text=True).lower()  # the site's error page
+
+
+def chunked_post(client: FlaskClient, body: bytes):
+    """A form sent in chunks, without Content-Length, as Gunicorn hands it on."""
+    return client.post(
+        "/feedback",
+        input_stream=io.BytesIO(body),
+        headers={
+            "Transfer-Encoding": "chunked",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_refused_whole(client: FlaskClient, app: Flask) -> None:
+    """Cut at the limit, the form below would still hold a valid Yes."""
+    body = b"about=code%3A0xCAA20003&helpful=yes&pad=" + b"x" * 20_000
+    assert chunked_post(client, body).status_code == 413
+    with app.extensions["storage"].engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM feedback")).scalar_one() == 0
+
+
+def test_a_chunked_body_within_the_limit_is_read_as_usual(client: FlaskClient) -> None:
+    response = chunked_post(client, b"about=code%3A0xCAA20003&helpful=yes")
+    assert response.status_code == 303
 
 
 def test_a_body_over_the_limit_under_api_is_refused_with_json(client: FlaskClient) -> None:

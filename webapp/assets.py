@@ -16,8 +16,9 @@ Other requests under ``/static/`` never fail with a 500:
 - anything else is a 404.
 
 The files are few and small, so they are read once and served from memory (nothing to leave
-open, and a strong ETag for free). In debug mode they are read again on each use, so edits show
-up without a restart.
+open, and a strong ETag for free). The hashed names are public documents for the page cache
+(:mod:`webapp.caching`): after the first request each is answered, gzipped once, before Flask.
+In debug mode they are read again on each use, so edits show up without a restart.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from pathlib import Path, PurePosixPath
 
 from flask import Flask, Response, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
+
+from webapp.caching import public
 
 HASH_LENGTH = 12
 ONE_YEAR = 365 * 24 * 60 * 60
@@ -126,6 +129,13 @@ class Assets:
         return response.make_conditional(request)
 
 
+@public
+def serve(filename: str) -> ResponseReturnValue:
+    """The view for ``/static/<path:filename>``."""
+    assets: Assets = current_app.extensions["assets"]
+    return assets.serve(filename)
+
+
 def asset_url(name: str) -> str:
     """The content-hashed address of static file ``name`` (also a template global)."""
     assets: Assets = current_app.extensions["assets"]
@@ -139,5 +149,5 @@ def init_app(app: Flask) -> None:
     assets = Assets(app)
     app.extensions["assets"] = assets
     # Flask's own /static/<path:filename> rule stays; only its view changes.
-    app.view_functions["static"] = assets.serve
+    app.view_functions["static"] = serve
     app.add_template_global(asset_url, "asset_url")

@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import secrets
 from collections.abc import Callable, Iterable
@@ -134,11 +135,24 @@ def _secret_key(settings: Settings) -> str:
 
 
 def _refuse_large_bodies() -> None:
-    """413 for a declared body over the limit, before anything reads it. (A body sent without
-    a length is cut at the limit by Werkzeug when read, with the same 413.)"""
+    """413 for a body over the limit, before anything reads it.
+
+    A body sent in chunks has no length to check, and Werkzeug would cut it at the limit and
+    parse what is left: a form could be taken without its last fields. So it is read here, at
+    most one byte over the limit, refused whole when too large, and otherwise handed on as the
+    body of known length it turned out to be."""
     limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
+    if limit is None:
+        return
+    if (request.content_length or 0) > limit:
         abort(413)
+    environ = request.environ
+    if request.content_length is None and environ.get("wsgi.input_terminated"):
+        body = environ["wsgi.input"].read(limit + 1)
+        if len(body) > limit:
+            abort(413)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def _untrusted_host(error: SecurityError) -> ResponseReturnValue:

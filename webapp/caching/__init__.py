@@ -193,7 +193,13 @@ def _finish(response: Response) -> Response:
     if own and response.status_code != 200:
         return response  # a 304 of the view's own, say: nothing to encode
     control = own or cache_control(policy, caching.lifetimes, response.status_code)
-    keep = caching.store is not None and policy is not None and _keepable(policy, response)
+    # A view's own no-cache (a static file's plain or stale name) is not worth a place.
+    keep = (
+        caching.store is not None
+        and policy is not None
+        and not (own and "no-cache" in own)
+        and _keepable(policy, response)
+    )
     page = _page_of(response, control, caching, level=9 if keep else 6)
     if keep:
         assert policy is not None
