@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from conftest import make_app
 from flask import Flask
 
-from webapp.storage import feedback
+from webapp.storage.tables import feedback
 
 YES = {"about": "code:0xCAA20003", "helpful": "yes"}
 

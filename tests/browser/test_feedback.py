@@ -13,7 +13,7 @@ from conftest import SHIPPED_CONTENT, make_app
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
-from webapp.storage import feedback
+from webapp.storage.tables import feedback
 
 pytestmark = pytest.mark.browser
 
