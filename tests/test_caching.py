@@ -338,3 +338,11 @@ def test_a_hashed_static_file_is_answered_from_memory_gzipped_once(app: Flask) -
     for _ in range(2):
         assert client.get(stale).headers["Cache-Control"] == "no-cache"
     assert calls[0] == 3  # a stale name is never kept: it cannot push real pages out
+
+
+def test_https_alone_gives_https_links(content_dir: Path, tmp_path: Path) -> None:
+    """Behind a proxy that ends TLS, Gunicorn sees plain HTTP: HTTPS=1 still means https."""
+    app = make_app(content_dir, tmp_path, HTTPS="1")
+    body = app.test_client().get("/opensearch.xml").get_data(as_text=True)
+    assert 'template="https://localhost/search?q={searchTerms}"' in body
+    assert "http://localhost" not in body

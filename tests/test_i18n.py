@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_app, write_content
+from conftest import SHIPPED_CONTENT, make_app, write_content
 from flask.testing import FlaskClient
 
 from webapp.content import load_site
@@ -285,3 +285,17 @@ def test_static_files_have_one_address_in_every_language(shipped_client: FlaskCl
     english = re.search(r'href="([^"]+\.css)"', shipped_client.get("/faq").get_data(as_text=True))
     german = re.search(r'href="([^"]+\.css)"', shipped_client.get("/de/faq").get_data(as_text=True))
     assert english[1] == german[1] and english[1].startswith("/static/")
+
+
+def test_translations_need_no_folder_to_write_to(monkeypatch, tmp_path: Path) -> None:
+    """The service user may own no folder at all: the catalogues are compiled in memory."""
+    import tempfile
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
+    monkeypatch.setattr(tempfile, "mkdtemp", refuse)
+    app = make_app(SHIPPED_CONTENT, tmp_path)
+    assert "Statuscodes" in app.test_client().get("/de/codes").get_data(as_text=True)

@@ -20,8 +20,12 @@ log = logging.getLogger(__name__)
 
 
 def site_origin() -> str:
-    """``scheme://host`` of the site: ``SITE_URL``, or this request's while it is unset."""
-    return settings_of(current_app).site_url or request.host_url.rstrip("/")
+    """``scheme://host`` of the site: ``SITE_URL``, or this request's while it is unset (then
+    ``https`` whenever ``HTTPS=1`` says people use it, whatever scheme reached Gunicorn)."""
+    settings = settings_of(current_app)
+    if settings.site_url:
+        return settings.site_url
+    return f"{'https' if settings.https else request.scheme}://{request.host}"
 
 
 def external_url(endpoint: str, **values: Any) -> str:
