@@ -342,13 +342,16 @@ class WordIndex:
                 best_start, best = start, window
         chosen = words[best_start : best_start + span]
         out: list[str] = ["\u2026 "] if best_start > 0 else []
+        # Escaped in stretches between the marked words, not word by word: the escaping is
+        # most of a search's cost otherwise.
         cursor = chosen[0].start
         for word, mark in zip(chosen, marks[best_start : best_start + span], strict=True):
-            out.append(str(escape(text[cursor : word.start])))
-            piece = str(escape(text[word.start : word.end]))
-            out.append(f"<mark>{piece}</mark>" if mark else piece)
-            cursor = word.end
+            if mark:
+                out.append(str(escape(text[cursor : word.start])))
+                out.append(f"<mark>{escape(text[word.start : word.end])}</mark>")
+                cursor = word.end
         if best_start + span < len(words):
+            out.append(str(escape(text[cursor : chosen[-1].end])))
             out.append(" \u2026")
         else:
             out.append(str(escape(text[cursor:])))
