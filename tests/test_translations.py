@@ -3,6 +3,7 @@ with what is missing counted but never fatal."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,63 @@ def test_interface_template_holds_every_string_the_code_marks(tmp_path: Path) ->
         german = {m.id: m.string for m in read_po(handle, locale="de") if m.id}
     missing = sorted(str(i) for i in marked if not german.get(i))
     assert missing == [], f"German lacks {len(missing)} interface strings"
+
+
+# --- The interface catalogues cannot drift from the code (flask check-content) ----------------
+
+
+def shipped_copy(tmp_path: Path) -> Path:
+    from conftest import SHIPPED_CONTENT
+
+    return Path(shutil.copytree(SHIPPED_CONTENT, tmp_path / "content"))
+
+
+def without(catalogue: Path, msgid: str, locale: str | None = None) -> None:
+    """Remove one entry from a real catalogue, as a refresh that was never run leaves it."""
+    from babel.messages.pofile import read_po, write_po
+
+    with catalogue.open("rb") as handle:
+        messages = read_po(handle, locale=locale)
+    assert msgid in messages
+    del messages[msgid]
+    with catalogue.open("wb") as handle:
+        write_po(handle, messages, omit_header=locale is None)
+
+
+def check(root: Path):
+    return CliRunner().invoke(check_content, ["--content-dir", str(root)])
+
+
+LAZY = "Please choose Yes or No."  # marked with lazy_gettext, in the feedback form
+
+
+def test_check_content_passes_the_shipped_catalogues() -> None:
+    from conftest import SHIPPED_CONTENT
+
+    result = check(SHIPPED_CONTENT)
+    assert result.exit_code == 0, result.output
+    assert "de: complete." in result.output
+
+
+def test_check_content_fails_when_a_catalogue_lacks_a_string_the_code_uses(
+    tmp_path: Path,
+) -> None:
+    root = shipped_copy(tmp_path)
+    without(root / "de" / "messages.po", LAZY, "de")
+    result = check(root)
+    assert result.exit_code == 1
+    assert (
+        "content/de/messages.po: lacks 1 interface string(s) the code uses "
+        f"({LAZY!r}); run the README's 'pybabel update' and translate them"
+    ) in result.output.splitlines()
+
+
+def test_check_content_fails_when_the_template_is_stale(tmp_path: Path) -> None:
+    root = shipped_copy(tmp_path)
+    without(root / "messages.pot", LAZY)
+    result = check(root)
+    assert result.exit_code == 1
+    assert (
+        f"content/messages.pot: stale: it lacks strings the code marks ({LAZY!r}); "
+        "run the README's refresh command"
+    ) in result.output.splitlines()

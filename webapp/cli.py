@@ -1,4 +1,5 @@
-"""``flask check-content``: validate the content folder before deploying it.
+"""``flask check-content``: validate the content folder, and its interface catalogues against
+the strings the code marks for translation, before deploying it.
 
 Registered as a Flask CLI plugin (see ``pyproject.toml``) rather than on the app, because its
 whole point is to run when the content is broken, and then the app itself refuses to start.
@@ -14,6 +15,7 @@ import click
 from webapp import routed_names
 from webapp.config import SettingError, Settings
 from webapp.content import ContentError, load_site
+from webapp.interface_strings import check_catalogues
 
 
 @click.command("check-content")
@@ -32,9 +34,17 @@ def check_content(content_dir: Path | None) -> None:
     try:
         site = load_site(folder, reserved=routed_names())
     except ContentError as exc:
-        for problem in exc.problems:
+        problems, site = exc.problems, None
+    else:
+        problems = []
+    # The interface catalogues against the strings the code marks: a stale template or a
+    # catalogue that was never refreshed would show those strings in English unnoticed.
+    problems += check_catalogues(folder)
+    if problems:
+        for problem in problems:
             click.echo(str(problem), err=True)
-        raise click.exceptions.Exit(1) from None
+        raise click.exceptions.Exit(1)
+    assert site is not None
     content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "
