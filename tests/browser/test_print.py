@@ -61,6 +61,7 @@ def test_a_code_page_prints_as_a_clean_one_pager(open_page, base_url, screenshot
     screenshot(page, f"code-print-{scheme}")
 
 
+@pytest.mark.timeout(900)  # a few hundred PDFs: minutes on a busy machine
 def test_code_pages_print_on_one_page_or_two_for_full_answers(open_page, base_url):
     """Short catalogue entries print on one page, full answers on at most two: a sample of every
     20th entry, every entry of three steps or more and a code no entry has, on A4 and Letter,
