@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -234,3 +235,37 @@ def test_feedback_fails_fast_with_the_words_kept_when_the_server_is_frozen(site:
     # And the site writes again, without a restart.
     assert people[1].send(tokens[1], "After the freeze", timeout=10)[0] == 303
     assert sorted(_stored_comments(site.engine)) == ["After the freeze", "Before the freeze"]
+
+
+# --- Holding a lock --------------------------------------------------------------------------
+
+
+def test_pages_and_searches_answer_while_the_misses_table_is_locked(site: Site) -> None:
+    """With ``search_miss`` locked (ACCESS EXCLUSIVE, as a long migration or a stuck report
+    would), cached pages and searches that found nothing keep answering, all of them."""
+    assert site.get("/faq") == 200  # in the page cache now
+    locker = site.engine.connect()
+    try:
+        locker.begin()
+        locker.exec_driver_sql("LOCK TABLE search_miss IN ACCESS EXCLUSIVE MODE")
+        stop = threading.Event()
+        probes: list[int] = []
+
+        def probe() -> None:
+            while not stop.is_set() and len(probes) < 40:
+                probes.append(site.get("/faq", timeout=PAGE_BOUND_S))
+                time.sleep(0.05)
+
+        prober = threading.Thread(target=probe)
+        prober.start()
+        with ThreadPoolExecutor(10) as pool:
+            searches = list(
+                pool.map(lambda i: site.get(f"/search?q=nothing+like+this+{i}"), range(20))
+            )
+        stop.set()
+        prober.join(timeout=60)
+        assert searches == [200] * 20
+        assert probes and probes == [200] * len(probes)
+    finally:
+        locker.rollback()
+        locker.close()

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import subprocess
+import sys
+import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,11 +21,15 @@ from flask.testing import FlaskClient
 
 from webapp.feedback.misses import normalise_query
 from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage
+from webapp.storage.recorder import MissRecorder, PendingMiss
 from webapp.storage.tables import search_miss
 
 
-def misses(app: Flask) -> dict[tuple[str, str], int]:
+def misses(app: Flask, *, flush: bool = True) -> dict[tuple[str, str], int]:
+    """The misses stored, once every one queued so far is written (unless ``flush=False``)."""
     storage: Storage = app.extensions["storage"]
+    if flush:
+        assert storage.misses.flush(timeout=30)
     with storage.engine.connect() as connection:
         rows = connection.execute(
             sa.select(search_miss.c.kind, search_miss.c.term, search_miss.c.count)
@@ -30,6 +39,7 @@ def misses(app: Flask) -> dict[tuple[str, str], int]:
 
 def misses_by_language(app: Flask) -> dict[tuple[str, str, str], int]:
     storage: Storage = app.extensions["storage"]
+    assert storage.misses.flush(timeout=30)
     with storage.engine.connect() as connection:
         rows = connection.execute(
             sa.select(
@@ -212,6 +222,7 @@ def test_searches_answer_when_the_database_is_down(content_dir, tmp_path, caplog
         for _ in range(5):
             assert visit(client, "/search?q=zebra+crossing") == 200
             assert visit(client, "/codes/0xCAA2FFFF") == 404
+        assert not app.extensions["storage"].misses.flush(timeout=30)  # paused after a failure
     recorded = [r for r in caplog.records if "Search misses not recorded" in r.getMessage()]
     assert len(recorded) == 1  # logged once, then paused instead of trying on every search
 
@@ -262,3 +273,131 @@ def test_unknown_codes_are_counted_per_code_and_language(bilingual: Flask) -> No
         ("code", "de", "0xCAA2FFFF"): 2,
         ("code", "en", "0xCAA2FFFF"): 1,
     }
+
+
+# --- The queue: off the request thread, bounded, per client ----------------------------------
+
+
+def test_a_search_that_found_nothing_answers_before_its_miss_is_written(app: Flask) -> None:
+    """Writing waits for the database; the page does not."""
+    storage: Storage = app.extensions["storage"]
+    release = threading.Event()
+    original = storage.run
+
+    def slow_run(what, work):  # type: ignore[no-untyped-def]
+        release.wait(timeout=30)  # a database that takes its time
+        return original(what, work)
+
+    storage.run = slow_run  # type: ignore[method-assign]
+    try:
+        assert visit(app.test_client(), "/search?q=zebra+crossing") == 200
+        assert misses(app, flush=False) == {}  # answered, and the write still waits
+    finally:
+        release.set()
+        storage.run = original  # type: ignore[method-assign]
+    assert misses(app) == {("query", "zebra crossing"): 1}
+
+
+def test_one_address_adds_at_most_its_ceiling_of_new_terms_a_day(content_dir, tmp_path) -> None:
+    app = make_app(content_dir, tmp_path, MISSES_PER_CLIENT="2")
+    junk, person = app.test_client(), app.test_client()
+    junk.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    person.environ_base["REMOTE_ADDR"] = "198.51.100.4"
+    for word in ("alpha", "bravo", "charlie", "delta", "alpha"):
+        assert visit(junk, f"/search?q=zz{word}zz") == 200  # every search still answers
+    assert visit(person, "/search?q=printer+on+fire") == 200
+    assert misses(app) == {
+        ("query", "zzalphazz"): 2,  # a term it added already still counts
+        ("query", "zzbravozz"): 1,
+        ("query", "printer on fire"): 1,  # another address is not held back
+        (DROPPED, "client"): 2,
+    }
+    report = app.test_cli_runner().invoke(args=["report"]).output
+    assert "2 more searches found nothing but were not kept: one address" in report
+    table = app.test_cli_runner().invoke(args=["report", "--format", "csv"]).output
+    assert "not kept,(one address's daily limit reached),,2," in table
+
+
+def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask) -> None:
+    storage: Storage = app.extensions["storage"]
+    storage.misses.queue_size = 1
+    gate = threading.Event()
+    original = storage.run
+
+    def held_run(what, work):  # type: ignore[no-untyped-def]
+        gate.wait(timeout=30)
+        return original(what, work)
+
+    storage.run = held_run  # type: ignore[method-assign]
+    try:
+        client = app.test_client()
+        assert visit(client, "/search?q=zzfirstzz") == 200  # taken by the writer, held
+        while storage.misses.pending():
+            time.sleep(0.01)
+        for word in ("one", "two", "three"):  # one waits in the queue, two are dropped
+            assert visit(client, f"/search?q=zz{word}zz") == 200
+    finally:
+        gate.set()
+        storage.run = original  # type: ignore[method-assign]
+    assert misses(app) == {
+        ("query", "zzfirstzz"): 1,
+        ("query", "zzonezz"): 1,
+        (DROPPED, "queue"): 2,
+    }
+    report = app.test_cli_runner().invoke(args=["report"]).output
+    assert "2 more searches found nothing but were not kept: the database could not keep up" in (
+        report.replace("\n", " ")
+    )
+
+
+def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
+    written: list[tuple[list[PendingMiss], dict]] = []
+    gate = threading.Event()
+
+    def write(batch, dropped) -> None:  # type: ignore[no-untyped-def]
+        gate.wait(timeout=30)  # the database cannot keep up
+        written.append((batch, dropped))
+
+    recorder = MissRecorder(write, per_client=0, queue_size=3)
+    with caplog.at_level(logging.WARNING, logger="webapp.storage"):
+        assert recorder.add("query", "first", "en", "a")  # taken by the writer, which waits
+        while recorder.pending():
+            time.sleep(0.01)
+        queued = [recorder.add("query", f"term {i}", "en", "a") for i in range(5)]
+        gate.set()
+        assert recorder.flush(timeout=30)
+    assert queued == [True, True, True, False, False]
+    assert sorted(m.term for batch, _ in written for m in batch) == [
+        "first",
+        "term 0",
+        "term 1",
+        "term 2",
+    ]
+    assert [sum(d.values()) for _, d in written if d] == [2]  # written with the next batch
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == ["2 search misses dropped: the database could not keep up (a queue of 3)"]
+
+
+def test_queued_misses_are_written_when_the_process_exits(tmp_path: Path) -> None:
+    """Gunicorn stopping a worker: what waits in the queue is written, not lost."""
+    database = tmp_path / "exit.sqlite3"
+    script = textwrap.dedent(
+        f"""
+        import sqlalchemy as sa
+        from webapp.storage import Storage, database_url
+        storage = Storage(database_url("sqlite:///{database}", "."))
+        storage.init_schema()
+        for i in range(50):
+            storage.queue_miss("query", f"term {{i}}", "en", client="a")
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    store = Storage(sa.make_url(f"sqlite:///{database}"))
+    try:
+        with store.engine.connect() as connection:
+            assert (
+                connection.execute(sa.select(sa.func.count()).select_from(search_miss)).scalar()
+                == 50
+            )
+    finally:
+        store.dispose()

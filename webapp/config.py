@@ -231,6 +231,9 @@ class Settings:
     misses_per_day: int = field(
         default=1000, metadata={"parse": _whole_number(0, " (0 keeps none)")}
     )
+    misses_per_client: int = field(
+        default=50, metadata={"parse": _whole_number(0, " (0: no limit per address)")}
+    )
     # The most a request waits for the database (connect, lock, statement), in seconds.
     database_timeout: float = field(default=1.5, metadata={"parse": _seconds(0.1, 30)})
 

@@ -1,4 +1,5 @@
-"""Searches that found nothing: recorded on every answer, from the view or the page cache.
+"""Searches that found nothing: queued on every answer, from the view or the page cache,
+and written by a thread of the storage's own (:mod:`webapp.storage.recorder`).
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
@@ -50,4 +51,6 @@ def _record(kind: str, term: str) -> None:
     storage = current_storage()
     language = current_language()  # now, while the request is here
     # Again on every answer the page cache gives for this page, which never reaches the view.
-    on_each_answer(lambda client: storage.record_miss(kind, term, language))
+    # Queuing never waits for the database; the client address (as Flask sees it: PROXY_COUNT
+    # decides) is for the per-client ceiling only, never stored.
+    on_each_answer(lambda client: storage.queue_miss(kind, term, language, client=client))

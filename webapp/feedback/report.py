@@ -204,6 +204,18 @@ def render_text(report: Report) -> str:
             f"{report.dropped} more searches found nothing but were not kept: a day's limit of "
             "new search terms (MISSES_PER_DAY) was reached.",
         ]
+    if report.dropped_by_client:
+        lines += [
+            "",
+            f"{report.dropped_by_client} more searches found nothing but were not kept: one "
+            "address searched more new terms in a day than MISSES_PER_CLIENT allows.",
+        ]
+    if report.dropped_by_queue:
+        lines += [
+            "",
+            f"{report.dropped_by_queue} more searches found nothing but were not kept: the "
+            "database could not keep up (or was down).",
+        ]
     lines += [
         "",
         "Misses are counted per UTC day, so the first day of the period may include searches "
@@ -252,6 +264,18 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
             }
     if report.dropped:
         yield {"list": "not kept", "item": "(daily limit reached)", "count": report.dropped}
+    if report.dropped_by_client:
+        yield {
+            "list": "not kept",
+            "item": "(one address's daily limit reached)",
+            "count": report.dropped_by_client,
+        }
+    if report.dropped_by_queue:
+        yield {
+            "list": "not kept",
+            "item": "(database could not keep up)",
+            "count": report.dropped_by_queue,
+        }
 
 
 def write_csv(report: Report, out: IO[str] | None = None) -> None:

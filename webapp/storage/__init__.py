@@ -69,7 +69,10 @@ def init_app(app: Flask) -> None:
     settings = settings_of(app)
     url = database_url(settings.database_url, app.instance_path)
     storage = Storage(
-        url, misses_per_day=settings.misses_per_day, timeout=settings.database_timeout
+        url,
+        misses_per_day=settings.misses_per_day,
+        misses_per_client=settings.misses_per_client,
+        timeout=settings.database_timeout,
     )
     app.extensions[EXTENSION_KEY] = storage
     try:

@@ -24,11 +24,12 @@ def count(
     language: str,
     term: str,
     times: int,
-    now: datetime,
+    first: datetime,
+    last: datetime,
     misses_per_day: int,
 ) -> bool:
-    """Add ``times`` to a term's count for ``day``; False if it was new and the day was full
-    (then counted as dropped)."""
+    """Add ``times`` (seen from ``first`` to ``last``) to a term's count for ``day``; False if
+    it was new and the day was full (then counted as dropped)."""
     row = (
         (search_miss.c.day == day)
         & (search_miss.c.kind == kind)
@@ -36,7 +37,7 @@ def count(
         & (search_miss.c.term == term)
     )
     bumped = connection.execute(
-        search_miss.update().where(row).values(count=search_miss.c.count + times, last_seen=now)
+        search_miss.update().where(row).values(count=search_miss.c.count + times, last_seen=last)
     )
     if bumped.rowcount:
         return True
@@ -48,9 +49,9 @@ def count(
         .where((search_miss.c.day == day) & (search_miss.c.kind != DROPPED))
     ).scalar_one()
     if kept_today >= misses_per_day:
-        count_dropped(connection, day=day, reason=DAY_FULL, times=times, now=now)
+        count_dropped(connection, day=day, reason=DAY_FULL, times=times, now=last)
         return False
-    _upsert(connection, day, kind, language, term, times, now)
+    _upsert(connection, day, kind, language, term, times, first, last)
     return True
 
 
@@ -58,7 +59,7 @@ def count_dropped(
     connection: Connection, *, day: date, reason: str, times: int, now: datetime
 ) -> None:
     """Add ``times`` misses not kept, for ``reason``, to the day's total (any language)."""
-    _upsert(connection, day, DROPPED, "", reason, times, now)
+    _upsert(connection, day, DROPPED, "", reason, times, now, now)
 
 
 def _upsert(
@@ -68,7 +69,8 @@ def _upsert(
     language: str,
     term: str,
     times: int,
-    now: datetime,
+    first: datetime,
+    last: datetime,
 ) -> None:
     insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(search_miss).values(
@@ -77,8 +79,8 @@ def _upsert(
         language=language,
         term=term,
         count=times,
-        first_seen=now,
-        last_seen=now,
+        first_seen=first,
+        last_seen=last,
     )
     statement = statement.on_conflict_do_update(
         index_elements=[

@@ -8,7 +8,17 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from webapp.storage.tables import CODE, DAY_FULL, DROPPED, QUERY, as_utc, feedback, search_miss
+from webapp.storage.tables import (
+    CLIENT_FULL,
+    CODE,
+    DAY_FULL,
+    DROPPED,
+    QUERY,
+    QUEUE_FULL,
+    as_utc,
+    feedback,
+    search_miss,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +60,8 @@ class Report:
     queries: tuple[Miss, ...]
     unhelpful: tuple[Unhelpful, ...]
     dropped: int  # misses not kept because a day's limit of new terms was reached
+    dropped_by_client: int = 0  # ... because one address reached its own limit for the day
+    dropped_by_queue: int = 0  # ... because the database could not keep up
 
 
 def read(connection: Connection, since: datetime, until: datetime, limit: int) -> Report:
@@ -60,6 +72,8 @@ def read(connection: Connection, since: datetime, until: datetime, limit: int) -
         queries=_misses(connection, QUERY, since, limit),
         unhelpful=_unhelpful(connection, since, limit),
         dropped=_dropped(connection, since, DAY_FULL),
+        dropped_by_client=_dropped(connection, since, CLIENT_FULL),
+        dropped_by_queue=_dropped(connection, since, QUEUE_FULL),
     )
 
 

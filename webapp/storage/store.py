@@ -7,8 +7,8 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from typing import TypeVar
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from webapp.storage import feedback, migrate, misses, report
 from webapp.storage.engine import create_engine, cut_after
+from webapp.storage.recorder import MissRecorder, PendingMiss
 from webapp.storage.report import Report
 from webapp.storage.tables import CODE, MAX_LANGUAGE_LENGTH, MAX_TERM_LENGTH, QUERY
 
@@ -24,6 +25,7 @@ log = logging.getLogger("webapp.storage")
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT_S = 1.5  # DATABASE_TIMEOUT: the most a request waits for the database
+DEFAULT_MISSES_PER_CLIENT = 50  # MISSES_PER_CLIENT: new terms a day one address may add
 MIGRATION_TIMEOUT_S = 30.0  # an upgrade at start-up may wait for another process's
 MISSES_PAUSE_S = 30.0  # after a failure, how long misses are dropped without trying
 
@@ -42,7 +44,12 @@ class Storage:
     """
 
     def __init__(
-        self, url: sa.URL, *, misses_per_day: int = 1000, timeout: float = DEFAULT_TIMEOUT_S
+        self,
+        url: sa.URL,
+        *,
+        misses_per_day: int = 1000,
+        misses_per_client: int = DEFAULT_MISSES_PER_CLIENT,
+        timeout: float = DEFAULT_TIMEOUT_S,
     ) -> None:
         self.url = url
         self.timeout = timeout
@@ -51,6 +58,8 @@ class Storage:
         self._schema_ready = False
         self._schema_lock = threading.Lock()
         self._misses_paused_until = 0.0
+        # Misses as the site records them: queued, and written by a thread of their own.
+        self.misses = MissRecorder(self._write_misses, per_client=misses_per_client)
         ref = weakref.ref(self)
         os.register_at_fork(after_in_child=lambda: _after_fork(ref))
         # Pooled connections are closed, not just dropped, when the storage goes away.
@@ -181,7 +190,8 @@ class Storage:
                     language=language[:MAX_LANGUAGE_LENGTH],
                     term=term,
                     times=1,
-                    now=moment,
+                    first=moment,
+                    last=moment,
                     misses_per_day=self.misses_per_day,
                 ),
             )
@@ -189,6 +199,45 @@ class Storage:
             self._misses_paused_until = time.monotonic() + MISSES_PAUSE_S
             log.error("Search misses not recorded for %ss: %s", int(MISSES_PAUSE_S), exc)
             return False
+
+    def queue_miss(self, kind: str, term: str, language: str = "", *, client: str = "") -> bool:
+        """Count a search that found nothing, later and on another thread (see
+        :mod:`webapp.storage.recorder`); True if queued. Never waits for the database."""
+        if kind not in (QUERY, CODE):
+            raise ValueError(f"unknown kind of miss: {kind!r}")
+        term = term[:MAX_TERM_LENGTH]
+        if not term:
+            return False
+        return self.misses.add(kind, term, language[:MAX_LANGUAGE_LENGTH], client)
+
+    def _write_misses(
+        self, batch: list[PendingMiss], dropped: Mapping[tuple[date, str], int]
+    ) -> None:
+        """Write a batch of queued misses, and counts of misses dropped, in one transaction."""
+        grouped: dict[tuple[date, str, str, str], list[PendingMiss]] = {}
+        for miss in batch:
+            key = (miss.at.date(), miss.kind, miss.language, miss.term)
+            grouped.setdefault(key, []).append(miss)
+        moment = datetime.now(UTC)
+
+        def work(connection: Connection) -> None:
+            for (day, kind, language, term), seen in grouped.items():
+                misses.count(
+                    connection,
+                    day=day,
+                    kind=kind,
+                    language=language,
+                    term=term,
+                    times=len(seen),
+                    first=seen[0].at,
+                    last=seen[-1].at,
+                    misses_per_day=self.misses_per_day,
+                )
+            for (day, reason), times in dropped.items():
+                misses.count_dropped(connection, day=day, reason=reason, times=times, now=moment)
+
+        self._ensure_schema()
+        self.run("record search misses", work)
 
     # --- Report ---
 
