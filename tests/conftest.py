@@ -185,50 +185,63 @@ def wait_for_server(
             time.sleep(0.2)
 
 
-@pytest.fixture
-def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
+def start_gunicorn(folder: Path, **settings: str) -> tuple[subprocess.Popen, int, Path]:
     """Start the site as ``gunicorn 'webapp:create_app()'`` from the project folder (so with
     gunicorn.conf.py), one worker, over the fixture content; settings as keyword arguments
-    (``PORT`` is set to a free port unless ``BIND`` is given). Returns its port and log file;
-    every server is stopped after the test."""
-    gunicorn = Path(sys.executable).with_name("gunicorn")
+    (``PORT`` is a free port unless ``BIND`` is given). Returns once it accepts connections:
+    the process, its port and its log file (in ``folder``)."""
+    port = free_port()
+    log = folder / f"gunicorn-{port}.log"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "LOG_QUERIES", "HTTPS"}
+        and key not in {"PROXY_COUNT", "FORWARDED_ALLOW_IPS", "BIND", "TRUSTED_HOSTS"}
+    }
+    env.update(
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        CONTENT_DIR=str(FIXTURE_CONTENT),
+        DATABASE_URL=f"sqlite:///{folder / 'gunicorn-site.sqlite3'}",
+    )
+    env.update(settings)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "webapp:create_app()"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    bind = env.get("BIND", "")
+    try:
+        wait_for_server(bind[len("unix:") :] if bind.startswith("unix:") else port, process, log)
+    except BaseException:
+        stop_process(process)
+        raise
+    return process, port, log
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
+    """Start the site with Gunicorn (:func:`start_gunicorn`); returns its port and log file.
+    Every server started is stopped after the test."""
     started: list[subprocess.Popen] = []
 
     def start(**settings: str) -> tuple[int, Path]:
-        port = free_port()
-        log = tmp_path / f"gunicorn-{len(started)}.log"
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "LOG_QUERIES", "HTTPS"}
-            and key not in {"PROXY_COUNT", "FORWARDED_ALLOW_IPS", "BIND", "TRUSTED_HOSTS"}
-        }
-        env.update(
-            PORT=str(port),
-            WEB_CONCURRENCY="1",
-            CONTENT_DIR=str(FIXTURE_CONTENT),
-            DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn-site.sqlite3'}",
-        )
-        env.update(settings)
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [str(gunicorn), "webapp:create_app()"],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        process, port, log = start_gunicorn(tmp_path, **settings)
         started.append(process)
-        bind = env.get("BIND", "")
-        wait_for_server(bind[len("unix:") :] if bind.startswith("unix:") else port, process, log)
         return port, log
 
     yield start
     for process in started:
-        process.terminate()
-    for process in started:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
