@@ -14,8 +14,6 @@ import os
 import re
 import secrets
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -30,9 +28,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import write_content
+from conftest import start_gunicorn, stop_process, write_content
 
-from webapp.config import PROJECT_ROOT
 from webapp.storage import database_url as resolve_url
 from webapp.storage.tables import feedback
 
@@ -46,12 +43,6 @@ pytestmark = [
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
     pytest.mark.skipif(not GUNICORN.exists(), reason="Gunicorn is not installed beside Python"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -76,45 +67,20 @@ class Site:
 @pytest.fixture
 def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     """The site under Gunicorn (2 workers of 2 threads) on the test's PostgreSQL schema."""
-    port = _free_port()
-    log = tmp_path / "gunicorn.log"
-    env = {k: v for k, v in os.environ.items() if k not in {"APP_ENV", "LOG_FORMAT"}}
-    env.update(
-        BIND=f"127.0.0.1:{port}",
+    process, port, log = start_gunicorn(
+        tmp_path,
         WEB_CONCURRENCY="2",
         GUNICORN_THREADS="2",
         SECRET_KEY=secrets.token_hex(32),
         CONTENT_DIR=str(write_content(tmp_path / "content")),
         DATABASE_URL=database_url,
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(GUNICORN), "webapp:create_app()"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
     engine = sa.create_engine(resolve_url(database_url, tmp_path), poolclass=sa.NullPool)
     site = Site(f"http://127.0.0.1:{port}", log, engine)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                urllib.request.urlopen(site.base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
         yield site
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
         engine.dispose()
 
 
