@@ -49,9 +49,10 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent.parent
 HOST = "127.0.0.1"  # never anything but this machine
 
-# name, address on the site, target ratio (None: reported only). An address ending in "&n=" gets
-# a new number on each request: the page cache never has it, so that row measures the search
-# itself (engine, template, compression), as for a query nobody asked before.
+# name, address on the site, target ratio (None: reported only). An address ending in "+n" gets
+# a new number as a word of its query on each request: the page cache never has it (an unread
+# query argument would not do: the cache ignores it), so that row measures the search itself
+# (engine, template, compression), as for a query nobody asked before.
 # "{static}" is the hashed address of site.css, read from the home page.
 SCENARIOS: list[tuple[str, str, float | None]] = [
     ("Code page", "/codes/0xCAA20003", 0.9),
@@ -64,10 +65,10 @@ SCENARIOS: list[tuple[str, str, float | None]] = [
     ("German code page", "/de/codes/0xCAA20003", 0.9),
     ("German FAQ", "/de/faq", 0.9),
     ("Search for a code (303)", "/search?q=0xcaa20003", None),
-    ("Word search, never asked before", "/search?q=proxy&n=", None),
+    ("Word search, never asked before", "/search?q=proxy+n", None),
 ]
 P99_LIMIT_MS = 200.0
-# wrk script giving each request of a "&n=" address its own number.
+# wrk script giving each request of a "+n" address its own number.
 NEW_EACH_TIME = """
 counter = 0
 request = function()
@@ -131,7 +132,7 @@ def serve(app: str, port: int, env: dict[str, str], log: Path, cwd: Path) -> Ite
 
 def wrk(url: str, connections: int, duration: int, threads: int = 1, cookie: str = "") -> WrkResult:
     script = []
-    if url.endswith("&n="):
+    if url.endswith("+n"):
         path = Path(tempfile.gettempdir()) / "bench-load-new-each-time.lua"
         path.write_text(NEW_EACH_TIME)
         script = ["-s", str(path)]
@@ -298,7 +299,7 @@ def main() -> int:
             site, hello = f"http://{HOST}:{site_port}", f"http://{HOST}:{hello_port}"
             static = static_address(site)
             scenarios = [(n, p.replace("{static}", static), t) for n, p, t in SCENARIOS]
-            warm(site, [path for _, path, _ in scenarios if not path.endswith("=")])
+            warm(site, [path for _, path, _ in scenarios if not path.endswith("+n")])
             cookie = returning_cookie(site)
             workers = len(worker_pids(site_master))
             print(
