@@ -277,6 +277,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--stress-duration", type=int, default=30)
     parser.add_argument("--stress-connections", type=int, default=256)
+    parser.add_argument("--only", default="", help="only the scenarios whose name has this")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("wrk is not installed: apt-get install wrk", file=sys.stderr)
@@ -298,7 +299,9 @@ def main() -> int:
         ):
             site, hello = f"http://{HOST}:{site_port}", f"http://{HOST}:{hello_port}"
             static = static_address(site)
-            scenarios = [(n, p.replace("{static}", static), t) for n, p, t in SCENARIOS]
+            scenarios = [
+                (n, p.replace("{static}", static), t) for n, p, t in SCENARIOS if args.only in n
+            ]
             warm(site, [path for _, path, _ in scenarios if not path.endswith("+n")])
             cookie = returning_cookie(site)
             workers = len(worker_pids(site_master))

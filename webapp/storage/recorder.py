@@ -42,6 +42,8 @@ log = logging.getLogger("webapp.storage")
 QUEUE_SIZE = 10_000  # misses waiting per worker
 LINGER_S = 0.5  # the writer waits this long for more before it ends
 PAUSE_S = 30.0  # after a failed write, how long to wait before the next one
+GATHER_S = 0.2  # how long the first miss of a batch waits for others
+BATCH_SIZE = 1000  # a batch this large is written at once
 MAX_CLIENTS = 10_000  # addresses remembered per worker per day; the oldest is forgotten first
 
 
@@ -78,6 +80,7 @@ class MissRecorder:
         self._unreported_queue_drops = 0
         self._writer: threading.Thread | None = None
         self._writing = False
+        self._flushing = 0  # callers of flush() waiting: write at once
         self._paused_until = 0.0
         self._failing = False  # the last write failed
         self._day: date | None = None
@@ -139,6 +142,14 @@ class MissRecorder:
                         self._changed.notify_all()
                         return
                     self._changed.wait(remaining)
+                # Let a busy moment's misses gather, so that a flood costs a few writes a
+                # second rather than one per search (each write holds this process a moment).
+                gather_until = time.monotonic() + GATHER_S
+                while len(self._pending) < BATCH_SIZE and not self._flushing:
+                    remaining = gather_until - time.monotonic()
+                    if remaining <= 0:
+                        break
+                    self._changed.wait(remaining)
                 batch, dropped, queue_drops = self._take()
             self._write_batch(batch, dropped, queue_drops)
 
@@ -194,6 +205,15 @@ class MissRecorder:
         """Write everything queued so far, and wait for it: True once nothing waits, False
         after ``timeout`` seconds, or at once while writing is paused after a failure."""
         deadline = None if timeout is None else time.monotonic() + timeout
+        with self._lock:
+            self._flushing += 1
+        try:
+            return self._flush(deadline)
+        finally:
+            with self._lock:
+                self._flushing -= 1
+
+    def _flush(self, deadline: float | None) -> bool:
         while True:
             with self._lock:
                 if self._writing or (self._writer is not None and self._ready()):
