@@ -564,3 +564,11 @@ def test_no_version_in_any_header(client: FlaskClient) -> None:
         response = client.get(path)
         for name, value in response.headers.items():
             assert not re.search(r"(werkzeug|python|flask|gunicorn)/?\d", value, re.I), name
+
+
+@pytest.mark.parametrize("path", ["/faq", "/codes/0xCAA20003", "/nope"])
+def test_a_host_no_address_can_be_built_for_is_a_plain_400(client: FlaskClient, path: str) -> None:
+    client.get(path)  # in the page cache too
+    response = client.get(path, headers={"Host": "x" * 64 + ".example"})
+    assert response.status_code == 400
+    assert "does not answer to that host name" in response.get_data(as_text=True)

@@ -31,7 +31,7 @@ from typing import Any
 
 from flask import Flask, abort, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import BadHost, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Settings, secret_key_problem, settings_of
@@ -155,9 +155,9 @@ def _refuse_large_bodies() -> None:
         environ["CONTENT_LENGTH"] = str(len(body))
 
 
-def _untrusted_host(error: SecurityError) -> ResponseReturnValue:
-    """400 for a Host not in TRUSTED_HOSTS, in plain text: the site's error page cannot be made
-    for it (it builds links, which need a trusted host)."""
+def _untrusted_host(error: SecurityError | BadHost) -> ResponseReturnValue:
+    """400 for a Host not in TRUSTED_HOSTS, or one no address can be built for (a label over 63
+    characters), in plain text: the site's error page cannot be made for it (it builds links)."""
     return (
         "Bad Request: this site does not answer to that host name.\n",
         400,
@@ -182,6 +182,7 @@ def init_app(app: Flask) -> None:
         log.warning("APP_ENV=production without HTTPS=1: cookies are not marked Secure, no HSTS.")
     app.before_request(_refuse_large_bodies)
     app.register_error_handler(SecurityError, _untrusted_host)
+    app.register_error_handler(BadHost, _untrusted_host)  # a Host no URL can be built for
 
     proxies = settings.proxy_count
     if proxies:
