@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from support.apps import make_app
+from support.counting import miss
 
 from webapp.feedback.report import CSV_COLUMNS
 from webapp.storage import MISS_CODE, MISS_QUERY, Storage
@@ -26,14 +27,14 @@ def seeded(database_url: str, content_dir: Path, tmp_path: Path) -> Iterator[Fla
     app = make_app(content_dir, tmp_path, DATABASE_URL=database_url)
     store: Storage = app.extensions["storage"]
     for _ in range(5):
-        store.record_miss(MISS_CODE, "0xCAA2FFFF", now=RECENT)
+        miss(store, MISS_CODE, "0xCAA2FFFF", now=RECENT)
     for _ in range(2):
-        store.record_miss(MISS_CODE, "0xCAA3EEEE", now=RECENT)
-    store.record_miss(MISS_CODE, "0xCAA4DDDD", now=OLD)
+        miss(store, MISS_CODE, "0xCAA3EEEE", now=RECENT)
+    miss(store, MISS_CODE, "0xCAA4DDDD", now=OLD)
     for _ in range(3):
-        store.record_miss(MISS_QUERY, "printer on fire", now=RECENT)
-    store.record_miss(MISS_QUERY, "=cmd|' /C calc'!A0", now=RECENT)
-    store.record_miss(MISS_QUERY, "ancient question", now=OLD)
+        miss(store, MISS_QUERY, "printer on fire", now=RECENT)
+    miss(store, MISS_QUERY, "=cmd|' /C calc'!A0", now=RECENT)
+    miss(store, MISS_QUERY, "ancient question", now=OLD)
     answers = [
         ("code", "0xCAA20003", "", False, "The clock is right.", "Restarted twice"),
         ("code", "0xCAA20003", "", False, "", ""),
@@ -82,7 +83,7 @@ def test_text_report_lists_misses_and_unhelpful_answers(seeded: Flask) -> None:
 
 def test_long_terms_are_cut_not_dropped(app: Flask) -> None:
     store: Storage = app.extensions["storage"]
-    store.record_miss(MISS_QUERY, "z" * 200)
+    miss(store, MISS_QUERY, "z" * 200)
     out = run(app).output
     assert "z" * 39 + "…" in out and "z" * 41 not in out
     assert "z" * 200 in run(app, "--format", "csv").output  # whole in the spreadsheet
@@ -150,7 +151,7 @@ def test_misses_over_the_daily_bound_are_reported(content_dir, tmp_path) -> None
     app = make_app(content_dir, tmp_path, MISSES_PER_DAY=1)
     store: Storage = app.extensions["storage"]
     for word in ("one", "two", "three"):
-        store.record_miss(MISS_QUERY, word)
+        miss(store, MISS_QUERY, word)
     assert "2 more searches found nothing but were not kept" in run(app).output
     assert "not kept,(daily limit reached),,2" in run(app, "--format", "csv").output
 
@@ -190,9 +191,9 @@ def test_misses_are_reported_per_language(database_url: str, content_dir, tmp_pa
     store: Storage = app.extensions["storage"]
     try:
         for language in ("de", "de", "en"):
-            store.record_miss(MISS_QUERY, "drucker brennt", language, now=RECENT)
-        store.record_miss(MISS_QUERY, "kept before languages", now=RECENT)  # a version 2 row
-        store.record_miss(MISS_CODE, "0xCAA2FFFF", "de", now=RECENT)
+            miss(store, MISS_QUERY, "drucker brennt", language, now=RECENT)
+        miss(store, MISS_QUERY, "kept before languages", now=RECENT)  # a version 2 row
+        miss(store, MISS_CODE, "0xCAA2FFFF", "de", now=RECENT)
         store.add_feedback("page", "faq", "why", False, "Zu lang", language="de", now=RECENT)
 
         out = run(app).output

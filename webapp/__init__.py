@@ -19,12 +19,14 @@ from webapp import (
     caching,
     config,
     content,
+    counting,
     cross_origin,
     feedback,
     i18n,
     logs,
     publishing,
     ratelimit,
+    routing,
     search,
     security,
     startup,
@@ -77,10 +79,13 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     app.config.update(flask_config)
     # Production readiness before anything else. The page cache first: its response hook
     # must run after every other one (Flask runs them in reverse), and its WSGI layer must sit
-    # inside the others. Then logging and request ids, the secret key check (which refuses to
+    # inside the others; the counting just outside it, and the route they both read outside
+    # both. Then logging and request ids, the secret key check (which refuses to
     # start in production without a strong key) with cookies and headers, and rate limits.
     addresses.init_app(app)
     caching.init_app(app, language_of=i18n.address_language)
+    counting.init_app(app)  # outside the page cache: it sees every answer, cached or not
+    routing.init_app(app)  # the route, matched once for the two layers above
     logs.init_app(app)
     security.init_app(app)
     cross_origin.init_app(app)  # a cross-site post is refused before it is even rate-limited
@@ -92,6 +97,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
         search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     storage.init_app(app)
+    counting.init_alerts(app)
     assets.init_app(app)
     return app
 

@@ -8,6 +8,7 @@ Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
 
 import multiprocessing
 import os
+from pathlib import Path
 
 from webapp.config import SettingError, Settings
 
@@ -115,3 +116,20 @@ def on_reload(server):
     loaded = server.app.wsgi()  # the application the workers fork with (preload_app)
     if isinstance(loaded, Flask) and loaded.import_name == "webapp":
         republish(loaded, create_app)
+
+
+def on_starting(server):
+    """Empty prometheus_client's multiprocess folder before the first worker starts, as its
+    documentation asks: the files of a previous run would be added to this one's."""
+    folder = _settings.prometheus_multiproc_dir
+    if folder:
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
+
+
+def child_exit(server, worker):
+    """A worker ended: prometheus_client's multiprocess mode forgets its live gauges."""
+    if _settings.prometheus_multiproc_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

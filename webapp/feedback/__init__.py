@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Flask, request
 
 from webapp.feedback import report, views
-from webapp.feedback.misses import record_search_miss, record_unknown_code
+from webapp.feedback.misses import record_search_miss
 from webapp.feedback.topics import ANSWERED_ARG
 
-__all__ = ["ANSWERED_ARG", "init_app", "record_search_miss", "record_unknown_code"]
+__all__ = ["ANSWERED_ARG", "init_app", "record_search_miss"]
 
 
 def init_app(app: Flask) -> None:

@@ -1,11 +1,12 @@
-"""Searches that found nothing: queued on every answer, from the view or the page cache,
-and written by a thread of the storage's own (:mod:`webapp.storage.recorder`).
+"""Searches that found nothing: counted by the storage's counter (:mod:`webapp.storage.counter`),
+which writes them in batches off the request thread.
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
-a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>``. Codes
-are recorded per code; other queries by their normalised text; both per language of the page
-(``/de/search`` apart from ``/search``).
+a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>`` (a
+search for a code lands on its page, where :mod:`webapp.counting` counts it). Codes are recorded
+per code; other queries by their normalised text (:func:`normalise_query`, the one place a term
+is cleaned); both per language of the page (``/de/search`` apart from ``/search``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from webapp.caching import on_each_answer
+from flask import request
+
+from webapp import telemetry
+from webapp.caching import render_each_time
 from webapp.i18n import current_language
 from webapp.search import SearchResponse
-from webapp.storage import MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY, current_storage
+from webapp.storage import MAX_TERM_LENGTH, MISS_QUERY, current_storage
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
@@ -31,26 +35,16 @@ def normalise_query(query: str) -> str:
 
 
 def record_search_miss(response: SearchResponse) -> None:
-    """Record ``response`` as a miss unless it found a code in the table or a strong result."""
-    if response.entry is not None:
+    """Count ``response`` as a miss unless it found a code or a strong result. Its page is then
+    rendered on every request, never answered from the page cache, so that each one counts."""
+    if response.entry is not None or response.code is not None or response.found:
         return
-    if response.code is not None:
-        _record(MISS_CODE, response.code)
-    elif not response.found:
-        _record(MISS_QUERY, normalise_query(response.query))
-
-
-def record_unknown_code(code: str) -> None:
-    """Record a page view of a well-formed code the table lacks as a miss."""
-    _record(MISS_CODE, code)
-
-
-def _record(kind: str, term: str) -> None:
-    if not term:
-        return
-    storage = current_storage()
-    language = current_language()  # now, while the request is here
-    # Again on every answer the page cache gives for this page, which never reaches the view.
-    # Queuing never waits for the database; the client address (as Flask sees it: PROXY_COUNT
-    # decides) is for the per-client ceiling only, never stored.
-    on_each_answer(lambda client: storage.queue_miss(kind, term, language, client=client))
+    term = normalise_query(response.query)
+    if term:
+        render_each_time()
+        # Never waits for the database; the address (as Flask sees it: PROXY_COUNT decides)
+        # is for the ceiling per address only, never stored.
+        current_storage().queue_miss(
+            MISS_QUERY, term, current_language(), client=request.remote_addr or ""
+        )
+        telemetry.MISSES.labels(MISS_QUERY).inc()
