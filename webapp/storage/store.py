@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -294,11 +295,24 @@ class Storage:
     # --- Report ---
 
     def report(self, since: datetime, *, limit: int = 20, until: datetime | None = None) -> Report:
-        """What people missed and which answers did not help, from ``since`` to now."""
+        """What people missed, which answers did not help, and what they looked up most, from
+        ``since`` to now; and the codes rising now."""
         end = until or datetime.now(UTC)
-        return self.run(
-            "read the report", lambda connection: queries.read(connection, since, end, limit)
-        )
+
+        def work(connection: Connection) -> Report:
+            return dataclasses.replace(
+                queries.read(connection, since, end, limit),
+                looked_up=tuple(
+                    lookup_queries.lookups_per_code(connection, since, end, limit=limit)
+                ),
+                rising=tuple(
+                    lookup_queries.rising_codes(
+                        connection, end, spike_min=self.spike_min, spike_factor=self.spike_factor
+                    )
+                ),
+            )
+
+        return self.run("read the report", work)
 
     def dispose(self) -> None:
         self.engine.dispose()
