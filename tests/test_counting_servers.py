@@ -52,6 +52,7 @@ def wait_for(condition: Callable[[], object], seconds: float = 30) -> None:
         time.sleep(0.2)
 
 
+@pytest.mark.slow
 def test_every_lookup_is_counted_once_across_four_workers(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'counts.sqlite3'}"
     metrics_folder = tmp_path / "prometheus"
@@ -99,6 +100,7 @@ def test_every_lookup_is_counted_once_across_four_workers(tmp_path: Path) -> Non
     assert looked_up(database) == {(CODE, "en"): 50}, log.read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_two_servers_send_one_alert_for_a_rising_code(database_url: str, tmp_path: Path) -> None:
     settings = {
@@ -133,6 +135,7 @@ def test_two_servers_send_one_alert_for_a_rising_code(database_url: str, tmp_pat
     assert "POST https://help.example.org/api/notices with a bearer token" in message
 
 
+@pytest.mark.slow
 def test_an_alert_channel_that_is_down_costs_the_pages_nothing(tmp_path: Path) -> None:
     closed = free_port()  # nothing listens there
     process, port, log = start_gunicorn(

@@ -82,3 +82,16 @@ def test_metrics_allow_names_the_networks_that_may_read(content_dir, tmp_path: P
 def test_a_bad_metrics_allow_stops_the_start_up(content_dir, tmp_path: Path) -> None:
     with pytest.raises(SettingError, match="METRICS_ALLOW"):
         make_app(content_dir, tmp_path, METRICS_ALLOW="10.0.0.0/8, the office")
+
+
+def test_a_token_with_the_read_scope_may_read_the_metrics(app: Flask) -> None:
+    runner = app.test_cli_runner()
+    reader = runner.invoke(args=["token", "create", "prometheus", "--scope", "read"])
+    poster = runner.invoke(args=["token", "create", "runbook", "--scope", "notices"])
+    read_secret = reader.output.strip().splitlines()[-1]
+    notices_secret = poster.output.strip().splitlines()[-1]
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    for secret, status in ((read_secret, 200), (notices_secret, 404), ("shp_wrong", 404)):
+        answer = client.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
+        assert answer.status_code == status, secret

@@ -25,6 +25,7 @@ from webapp.storage.tables import feedback, metadata, search_miss
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 MOMENT = datetime(2025, 1, 1, 10, tzinfo=UTC)
+HEAD_TABLES = {"alembic_version", "api_token", "feedback", "notice", "notice_change", "search_miss"}
 
 
 def load_old_schema(url: sa.URL, version: int) -> None:
@@ -67,15 +68,18 @@ def rows(store: Storage, table: sa.Table) -> list[sa.Row]:
 
 
 def test_a_new_database_gets_the_tables_the_code_uses(store: Storage) -> None:
-    assert store.init_schema() == head() == "0004"
+    assert store.init_schema() == head() == "0005"
     assert differences(store) == []
     assert table_names(store) == {
         "alembic_version",
-        "feedback",
-        "search_miss",
-        "lookup",
-        "recent_lookup",
         "alert_sent",
+        "api_token",
+        "feedback",
+        "lookup",
+        "notice",
+        "notice_change",
+        "recent_lookup",
+        "search_miss",
     }
 
 
@@ -96,11 +100,14 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
         # Alembic keeps the version now; the old table is gone.
         assert table_names(store) == {
             "alembic_version",
-            "feedback",
-            "search_miss",
-            "lookup",
-            "recent_lookup",
             "alert_sent",
+            "api_token",
+            "feedback",
+            "lookup",
+            "notice",
+            "notice_change",
+            "recent_lookup",
+            "search_miss",
         }
         languages = ("de", "en") if version >= 2 else ("", "")
         answers = rows(store, feedback)

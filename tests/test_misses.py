@@ -374,6 +374,7 @@ def test_a_full_counter_drops_new_keys_and_counts_them(caplog) -> None:
     }
 
 
+@pytest.mark.slow
 def test_queued_misses_are_written_when_the_process_exits(tmp_path: Path) -> None:
     """Gunicorn stopping a worker: what waits in the queue is written, not lost."""
     database = tmp_path / "exit.sqlite3"

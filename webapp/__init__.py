@@ -31,6 +31,7 @@ from webapp import (
     security,
     startup,
     storage,
+    tokens,
     views,
 )
 
@@ -97,6 +98,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
         search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     storage.init_app(app)
+    tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
     counting.init_alerts(app)
     assets.init_app(app)
     return app

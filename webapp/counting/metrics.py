@@ -8,12 +8,14 @@ the server starts, where each process keeps its values; a scrape adds them up
 that ended. Without the variable (``flask run``, tests) the process's own registry answers.
 
 Rising codes are read from the database at each scrape, so every worker and server agrees.
-``/metrics`` answers only the addresses in ``METRICS_ALLOW`` (loopback by default); anyone else
-gets the site's 404, as for an address that does not exist.
+``/metrics`` answers only the addresses in ``METRICS_ALLOW`` (loopback by default) and a bearer
+token with the "read" scope; anyone else gets the site's 404, as for an address that does not
+exist.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from ipaddress import ip_address
@@ -29,9 +31,13 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from webapp import tokens
 from webapp.config import settings_of
+from webapp.ratelimit import count_failure, failures_wait
 from webapp.storage import Storage, StorageError, current_storage, lookup_queries
 from webapp.telemetry import PREFIX
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("metrics", __name__)
 
@@ -70,12 +76,27 @@ class RisingCodes(Collector):
 
 
 def allowed() -> bool:
-    """Whether this request may read the metrics: an address in ``METRICS_ALLOW``."""
+    """Whether this request may read the metrics: an address in ``METRICS_ALLOW``, or a bearer
+    token with the "read" scope (:mod:`webapp.tokens`)."""
     try:
         address = ip_address(request.remote_addr or "")
     except ValueError:
+        address = None
+    networks = settings_of(current_app).metrics_allow
+    if address is not None and any(address in network for network in networks):
+        return True
+    kind, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() != "bearer" or not secret.strip() or failures_wait("token"):
         return False
-    return any(address in network for network in settings_of(current_app).metrics_allow)
+    try:
+        token = tokens.verify(secret.strip())
+    except StorageError as exc:
+        log.error("Token for /metrics not checked: %s", exc)
+        return False
+    if token is None:
+        count_failure("token")
+        return False
+    return "read" in token.scopes
 
 
 @bp.get("/metrics")
