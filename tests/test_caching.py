@@ -57,7 +57,7 @@ def headers_of(response) -> dict[str, str]:
         ("codes.code", "/codes/caa20003"),  # the 301 to the canonical spelling
         ("codes.code", "/codes/0xCAA2FFFF"),  # a code no entry has: a 404 explained by family
         ("search.search", "/search?q=clock"),
-        # (a search that found nothing is rendered every time: see test_misses.py)
+        ("search.search", "/search?q=zebra"),  # found nothing: still kept, still counted
         ("search.search", "/search?q=0xcaa20003"),  # the 303 to the code
         ("search.opensearch", "/opensearch.xml"),
         ("api.search", "/api/search?q=clock"),

@@ -153,10 +153,10 @@ def test_most_looked_up_today_against_a_usual_day(storage: Storage) -> None:
     ]
 
 
-def rising(storage: Storage, now: datetime = NOW) -> list[Rising]:
+def rising(storage: Storage) -> list[Rising]:
     return storage.read(
         "rising",
-        lambda c: lookup_queries.rising_codes(c, now, spike_min=10, spike_factor=5),
+        lambda c: lookup_queries.rising_codes(c, datetime.now(UTC), spike_min=10, spike_factor=5),
     )
 
 
@@ -175,7 +175,7 @@ def test_a_code_never_seen_before_rises_at_spike_min(storage: Storage) -> None:
 
 def test_a_code_rises_only_at_spike_factor_times_its_usual_rate(storage: Storage) -> None:
     # 672 lookups over the last 7 days: one per 15 minutes, usually.
-    week_ago = NOW.replace(minute=0, second=0, microsecond=0) - timedelta(days=6)
+    week_ago = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=6)
     lookup(storage, "0xCAA20003", times=672, now=week_ago)
     lookup(storage, "AADSTS50126", times=6720, now=week_ago)  # usually 10 per 15 minutes
     lookup(storage, "0xCAA20003", times=12)

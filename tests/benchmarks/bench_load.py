@@ -295,7 +295,9 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--stress-duration", type=int, default=30)
     parser.add_argument("--stress-connections", type=int, default=256)
-    parser.add_argument("--only", default="", help="only the scenarios whose name has this")
+    parser.add_argument(
+        "--only", default="", help="only the scenarios whose name has this (or, a,b: any of them)"
+    )
     parser.add_argument("--no-stress", action="store_true", help="skip the 256-connection run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -322,7 +324,9 @@ def main() -> int:
             site, hello = f"http://{HOST}:{site_port}", f"http://{HOST}:{hello_port}"
             static = static_address(site)
             scenarios = [
-                (n, p.replace("{static}", static), t) for n, p, t in SCENARIOS if args.only in n
+                (n, p.replace("{static}", static), t)
+                for n, p, t in SCENARIOS
+                if any(part in n for part in args.only.split(","))
             ]
             warm(
                 site,

@@ -9,9 +9,8 @@ reverse proxy or CDN can serve the outage-day rush alone. Every other answer is 
 **The page cache.** The answer of a public view (statuses 200, 301, 303 and 404) is kept by this
 worker, up to ``PAGE_CACHE_MB`` (``0`` turns it off), keyed as :func:`.store.page_key` says.
 Later requests for the same key are answered by :class:`FastPath`, a WSGI layer in front of
-Flask, without calling the view. What is counted per request is counted outside the cache
-(:mod:`webapp.counting`); a view whose answer must be rendered each time says so with
-:func:`render_each_time`, and its answer is not kept.
+Flask, without calling the view: a public view has no side effect. What is counted per request
+is counted outside the cache (:mod:`webapp.counting`).
 
 **Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
 """
@@ -22,7 +21,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask.wrappers import Response
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
@@ -40,7 +39,7 @@ from webapp.caching.store import UNKEPT_HEADERS, CachedPage, PageCache, page_key
 from webapp.config import settings_of
 from webapp.routing import route_of
 
-__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "public", "render_each_time"]
+__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "public"]
 
 log = logging.getLogger(__name__)
 
@@ -69,11 +68,6 @@ class PageCaching:
         return page_key(
             environ, self.language_of(environ), policy.query, policy.vary, self.with_host
         )
-
-
-def render_each_time() -> None:
-    """Keep this request's answer out of the page cache: its view must run on every request."""
-    g.render_each_time = True
 
 
 class FastPath:
@@ -189,7 +183,6 @@ def _finish(response: Response) -> Response:
         caching.store is not None
         and policy is not None
         and not (own and "no-cache" in own)
-        and not g.get("render_each_time")
         and _keepable(policy, response)
     )
     page = _page_of(response, control, caching, level=9 if keep else 6)

@@ -9,8 +9,8 @@ answers: rendered, from the page cache, or a ``304 Not Modified``. From the rout
   ``/api/codes/<code>``: the code when the site recognises it, else ``LOOKUP_OTHER``; the
   suggestions as one types (``/api/search``) are not lookups;
 - not the same page again after its feedback (``?answered=…``: the person already counted);
-- a **miss** for a code page of a well-formed code the table lacks (searches that found nothing
-  are counted by their view, :mod:`webapp.feedback.misses`);
+- a **miss** for a code page of a well-formed code the table lacks, and for a search that found
+  nothing (its view says so once, :func:`webapp.feedback.record_search_miss`);
 - each request's duration by endpoint, for Prometheus.
 
 Counting only adds to the storage's counter (:mod:`webapp.storage.counter`): nothing about the
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from flask import Flask
+from flask import Flask, Request
 
 from webapp import telemetry
 from webapp.config import settings_of
@@ -33,7 +33,7 @@ from webapp.content import EXTENSION_KEY as CONTENT_KEY
 from webapp.content.model import NO_CODE
 from webapp.counting import metrics
 from webapp.counting.alerts import Alerts
-from webapp.feedback import ANSWERED_ARG
+from webapp.feedback import ANSWERED_ARG, MISSES_KEY, count_search_miss
 from webapp.i18n import address_language
 from webapp.routing import route_of
 from webapp.search.normalise import normalise_code
@@ -44,7 +44,7 @@ __all__ = ["Counting", "init_alerts", "init_app"]
 
 log = logging.getLogger(__name__)
 
-CODE_PAGE, API_CODE = "codes.code", "api.code"
+CODE_PAGE, API_CODE, SEARCH = "codes.code", "api.code", "search.search"
 _THANKS = ANSWERED_ARG + "="
 
 
@@ -70,6 +70,11 @@ class Counting:
             except Exception:  # counting must never cost a page
                 log.exception("A lookup could not be counted")
         body = self.wsgi_app(environ, start_response)
+        if endpoint == SEARCH and environ.get("REQUEST_METHOD") == "GET":
+            try:  # after the answer: its view, if it ran, has said what the search counts as
+                self._count_search(environ)
+            except Exception:
+                log.exception("A search could not be counted")
         telemetry.REQUEST_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
         return body
 
@@ -95,6 +100,17 @@ class Counting:
         if counted == LOOKUP_OTHER and endpoint == CODE_PAGE:
             storage.queue_miss(MISS_CODE, code, language, client=environ.get("REMOTE_ADDR", ""))
             telemetry.MISSES.labels(MISS_CODE).inc()
+
+    def _count_search(self, environ: dict[str, Any]) -> None:
+        site = self.app.extensions[CONTENT_KEY]
+        query = Request(environ).args.get("q", "").strip()  # as the view reads it
+        count_search_miss(
+            self.app.extensions[STORAGE_KEY],
+            self.app.extensions[MISSES_KEY],
+            address_language(environ) or site.default_language,
+            query,
+            client=environ.get("REMOTE_ADDR", ""),
+        )
 
 
 def _api_language(environ: dict[str, Any], languages: Iterable[str]) -> str:

@@ -218,8 +218,8 @@ class Storage:
     def _write_counts(
         self, batch: Mapping[Key, Seen], dropped: Mapping[tuple[str, date], int]
     ) -> None:
-        """One batch of the counter, in one transaction; then rising codes, at most every few
-        seconds, and old rows, once an hour."""
+        """One batch of the counter, in one transaction; then old rows (once an hour per
+        process), and whether the codes of the batch are rising."""
         moment = datetime.now(UTC)
         looked_up: set[str] = set()
 
