@@ -55,6 +55,10 @@ class Counting:
         self.app = app
         self.wsgi_app = wsgi_app
         self._known: frozenset[str] | None = None
+        # The metrics' children by label values, kept: labels() costs more than the count.
+        # Bounded: the site's endpoints; recognised codes (and "other") by language.
+        self._timers: dict[str, Any] = {}
+        self._lookups: dict[tuple[str, str], Any] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -75,7 +79,10 @@ class Counting:
                 self._count_search(environ)
             except Exception:
                 log.exception("A search could not be counted")
-        telemetry.REQUEST_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
+        timer = self._timers.get(endpoint)
+        if timer is None:
+            timer = self._timers[endpoint] = telemetry.REQUEST_SECONDS.labels(endpoint)
+        timer.observe(time.perf_counter() - started)
         return body
 
     def _count(self, endpoint: str, typed: str, environ: dict[str, Any]) -> None:
@@ -96,7 +103,12 @@ class Counting:
         storage: Storage = self.app.extensions[STORAGE_KEY]
         counted = code if code in self._known else LOOKUP_OTHER
         storage.queue_lookup(counted, language)
-        telemetry.LOOKUPS.labels(counted, language).inc()
+        counter = self._lookups.get((counted, language))
+        if counter is None:
+            counter = self._lookups[(counted, language)] = telemetry.LOOKUPS.labels(
+                counted, language
+            )
+        counter.inc()
         if counted == LOOKUP_OTHER and endpoint == CODE_PAGE:
             storage.queue_miss(MISS_CODE, code, language, client=environ.get("REMOTE_ADDR", ""))
             telemetry.MISSES.labels(MISS_CODE).inc()

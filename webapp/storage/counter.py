@@ -47,11 +47,12 @@ class Counter:
         self._write = write
         self.max_keys = max_keys
         self._pid = 0  # the process whose counts these are; another one starts afresh
+        self._generation = -1  # _forks when it started: a forked child starts afresh
         _counters.add(self)
 
     def _start(self) -> None:
         with _starting:
-            if self._pid == os.getpid():
+            if self._generation == _forks:
                 return
             self._lock = threading.Lock()
             self._writing = threading.Lock()
@@ -59,6 +60,7 @@ class Counter:
             self._dropped: Tally[tuple[str, date]] = Tally()
             self._paused_until = 0.0
             self._pid = os.getpid()
+            self._generation = _forks
             # The thread holds the counter weakly: a counter no longer used ends its thread.
             args = (weakref.ref(self), self._pid)
             threading.Thread(target=_run, args=args, name="counter", daemon=True).start()
@@ -66,7 +68,7 @@ class Counter:
     def add(self, key: Key, at: datetime | None = None) -> bool:
         """Count ``key`` once (at ``at``, now by default); False if dropped. Never waits for
         the database."""
-        if self._pid != os.getpid():
+        if self._generation != _forks:  # not os.getpid(): a system call on every count
             self._start()
         moment = at or datetime.now(UTC)
         with self._lock:
@@ -85,7 +87,7 @@ class Counter:
         """Write what waits, on this thread: True once written (or nothing waited), False
         while writing is paused after a failure, when this write failed, or after
         ``timeout`` seconds waiting for a write under way."""
-        if self._pid != os.getpid():
+        if self._generation != _forks:
             return True  # nothing counted in this process
         if not self._writing.acquire(timeout=timeout):
             return False
@@ -127,20 +129,23 @@ def _run(ref: weakref.ReferenceType[Counter], pid: int) -> None:
     while True:
         time.sleep(INTERVAL_S)
         counter = ref()
-        if counter is None or counter._pid != pid:
+        if counter is None or counter._pid != pid or pid != os.getpid():
             return
         counter.flush()
         del counter
 
 
-def _forget_start_lock() -> None:
-    """A forked child gets a lock of its own (another thread may have held the parent's)."""
-    global _starting
+def _forked() -> None:
+    """In a forked child, every counter starts afresh (the parent's thread did not come
+    along), and the start lock is new (another thread may have held the parent's)."""
+    global _starting, _forks
     _starting = threading.Lock()
+    _forks += 1
 
 
 _starting = threading.Lock()
-os.register_at_fork(after_in_child=_forget_start_lock)
+_forks = 0  # how many times this process's line was forked: counters compare it to theirs
+os.register_at_fork(after_in_child=_forked)
 
 
 @atexit.register

@@ -208,7 +208,7 @@ class Storage:
     def queue_lookup(self, code: str, language: str, *, now: datetime | None = None) -> bool:
         """Count one lookup of ``code`` (a code the site recognises, or ``LOOKUP_OTHER``)."""
         moment = now or datetime.now(UTC)
-        minute = lookups.minute_of(moment)
+        minute = moment.replace(second=0, microsecond=0)
         return self.counts.add((LOOKUP, code[:MAX_TARGET_LENGTH], language, minute), moment)
 
     def flush(self, timeout: float = -1) -> bool:
