@@ -50,8 +50,9 @@ def is_canonical_code(code: str) -> bool:
 
 def alias_key(text: str) -> str:
     """How an alias and typed text are compared: lower case, without apostrophes ("you're" and
-    "youre" are one word), and every run of other characters one space."""
-    text = re.sub("['\u2018\u2019]", "", text.casefold())
+    "youre" are one word), British "organisation" as Microsoft's "organization", and every run
+    of other characters one space."""
+    text = re.sub("['\u2018\u2019]", "", text.casefold()).replace("organis", "organiz")
     return " ".join(re.findall(r"\w+", text))
 
 
