@@ -53,12 +53,13 @@ _ERROR_CODE = re.compile(
     r"(?<![0-9A-Za-z])error\s*code\s*[:#=]?\s*0*([1-9][0-9]{3,6})(?![0-9])", re.I
 )
 _BARE_NUMBER = re.compile(r"#?0*([1-9][0-9]{3,6})")
-# Microsoft 365 apps show a number in brackets: "Something went wrong. [1001]". People type
-# it as "error 1001" too, or paste the whole line. Which code the number is, is the resolver's
-# question (53003 is AADSTS53003; 1001 is no Entra code).
+# Microsoft 365 apps show a number in brackets: "Something went wrong. [1001]", in German
+# "Etwas ist schiefgelaufen. [1001]". People type it as "error 1001" too, or paste the whole
+# line. Which code the number is, is the resolver's question (53003 is AADSTS53003).
 _BRACKETED_NUMBER = re.compile(
-    r"(?:.*\bwent\s+wrong\W*|error\s*)?[\[(]?\s*#?0*([1-9][0-9]{3,6})\s*[\])]?", re.I
+    r"(?:.*[\[(]|(?:.*\bwent\s+wrong|error)\W*)\s*#?0*([1-9][0-9]{3,6})\s*[\])]?", re.I | re.S
 )
+_NUMBER_IN_BRACKETS = re.compile(r"[\[(]\s*#?0*([1-9][0-9]{3,6})\s*[\])]")
 # A Windows error typed short, as people copy it: "error 4c7", "0x4C7", "[4c7]": the Win32
 # error number that 0x8007xxxx wraps. Without 0x it needs a letter (else it is a decimal
 # number) and a digit (else it is a word: "face", "cafe").
@@ -132,7 +133,11 @@ def bare_number(text: str) -> int | None:
     (12029) or a Microsoft 365 app's number; the resolver decides with what the catalogue holds.
     """
     text = text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION)
-    match = _BARE_NUMBER.fullmatch(text) or _BRACKETED_NUMBER.fullmatch(text)
+    match = (
+        _BARE_NUMBER.fullmatch(text)
+        or _BRACKETED_NUMBER.fullmatch(text)
+        or _NUMBER_IN_BRACKETS.search(text)
+    )
     return int(match[1]) if match else None
 
 
