@@ -12,14 +12,18 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from webapp.content.model import M365_NUMBER, NAMED_CODE, NO_CODE, CodeEntry, Content, alias_key
-from webapp.search.codes import bare_number, near_code_digits, normalise_code
+from webapp.search.codes import (
+    MAX_QUERY_FOR_CODES,
+    bare_number,
+    near_code_digits,
+    normalise_code,
+)
 from webapp.search.families import Explanation, explain
 
 DID_YOU_MEAN_DISTANCE = 2
 DID_YOU_MEAN_LIMIT = 3
 # Network error numbers (12001-12193 today) sit in the low word of 0xCAA8xxxx codes.
 NETWORK_NUMBERS = range(12000, 13000)
-MAX_ALIAS_SCAN = 1000  # a pasted message is read this far for a named error
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +89,7 @@ class Resolver:
 
     def _named(self, text: str) -> CodeEntry | None:
         """The entry whose name or alias the text is or holds."""
-        key = f" {alias_key(text[:MAX_ALIAS_SCAN])} "
+        key = f" {alias_key(text[:MAX_QUERY_FOR_CODES])} "
         return next((entry for alias, entry in self._aliases if f" {alias} " in key), None)
 
     def _codes_numbered(self, number: int) -> tuple[CodeEntry, ...]:
