@@ -9,13 +9,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import SHIPPED_CONTENT, write_content
 from flask.testing import FlaskClient
 from markupsafe import escape
+from support.content import SHIPPED_CONTENT, write_content
 
 from webapp.content import ContentError, load_content, load_site
 from webapp.feedback.topics import Topic
-from webapp.search.codes import bare_number, normalise_code
+from webapp.search.normalise import bare_number, normalise_code
 
 TYPED = Path(__file__).parent / "data" / "edge-codes.tsv"
 # The catalogue files of these errors: every entry in them must be on the list.

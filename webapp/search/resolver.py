@@ -12,13 +12,13 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from webapp.content.model import M365_NUMBER, NAMED_CODE, NO_CODE, CodeEntry, Content, alias_key
-from webapp.search.codes import (
+from webapp.search.families import Explanation, explain
+from webapp.search.normalise import (
     MAX_QUERY_FOR_CODES,
     bare_number,
     near_code_digits,
     normalise_code,
 )
-from webapp.search.families import Explanation, explain
 
 DID_YOU_MEAN_DISTANCE = 2
 DID_YOU_MEAN_LIMIT = 3
