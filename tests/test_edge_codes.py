@@ -5,6 +5,7 @@ tests/data/edge-codes.tsv) lands in one step on its entry, in English and German
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -178,3 +179,20 @@ def test_a_translation_adds_the_message_in_its_language(tmp_path: Path) -> None:
         "Your organization has turned Teams off",
         "Ihre Organisation hat Teams ausgeschaltet",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "heading", "message"),
+    [
+        ("/codes/RestartRequired", "Error RestartRequired", "It shows the error RestartRequired"),
+        ("/de/codes/M365-1001", "Fehler M365-1001", "Angezeigt wird der Fehler M365-1001"),
+    ],
+)
+def test_a_named_error_is_called_an_error_not_a_status_code(
+    shipped_client: FlaskClient, path: str, heading: str, message: str
+) -> None:
+    page = shipped_client.get(path).get_data(as_text=True)
+    h1 = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<h1>") : page.index("</h1>")]).split())
+    assert h1.startswith(heading)
+    assert "Status" not in h1
+    assert message in page

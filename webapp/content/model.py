@@ -86,6 +86,11 @@ class CodeEntry:
         return self.code.startswith("AADSTS")
 
     @property
+    def is_named(self) -> bool:
+        """An error without a Windows or Entra code (a name, or a Microsoft 365 app's number)."""
+        return bool(NAMED_CODE.fullmatch(self.code))
+
+    @property
     def lookup_url(self) -> str | None:
         """Microsoft's live page for an AADSTS code; None for other codes."""
         return AADSTS_LOOKUP.format(number=self.code[6:]) if self.is_aadsts else None
