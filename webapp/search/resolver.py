@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from webapp.content.model import M365_NUMBER, NAMED_CODE, NO_CODE, CodeEntry, Content, alias_key
+from webapp.content.model import M365_NUMBER, NO_CODE, CodeEntry, Content, alias_key
 from webapp.search.families import Explanation, explain
 from webapp.search.normalise import (
     MAX_QUERY_FOR_CODES,
@@ -49,9 +49,7 @@ class Resolver:
         names = {
             alias_key(name): entry
             for entry in content.codes
-            for name in (
-                (entry.code, *entry.aliases) if NAMED_CODE.fullmatch(entry.code) else entry.aliases
-            )
+            for name in ((entry.code, *entry.aliases) if entry.is_named else entry.aliases)
         }
         self._aliases = sorted(names.items(), key=lambda item: -len(item[0]))
 
