@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 
 from webapp import create_app
 from webapp.config import PROJECT_ROOT, SettingError, secret_key_problem
-from webapp.security import CONTENT_SECURITY_POLICY, security_headers
+from webapp.security import CONTENT_SECURITY_POLICY
 
 STRONG_KEY = "k3Y-" + "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -135,7 +135,7 @@ def test_hsts_only_when_served_over_https(https_app: Flask) -> None:
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
-def test_a_header_the_answer_sets_itself_is_kept() -> None:
+def test_a_header_the_answer_sets_itself_is_kept(content_dir: Path, tmp_path: Path) -> None:
     from webapp.security import SecurityHeaders
 
     def wsgi(environ, start_response):
@@ -143,7 +143,7 @@ def test_a_header_the_answer_sets_itself_is_kept() -> None:
         return [b""]
 
     captured = {}
-    middleware = SecurityHeaders(wsgi, security_headers(https=False))
+    middleware = SecurityHeaders(make_app(content_dir, tmp_path), wsgi)
     middleware({}, lambda status, headers, exc_info=None: captured.update(headers=headers))
     names = [name for name, _ in captured["headers"]]
     assert names.count("X-Frame-Options") == 1

@@ -45,9 +45,14 @@ OUTER_ROOT_KEY = "webapp.outer_script_root"  # WSGI environ: SCRIPT_NAME before 
 class LanguagePrefix:
     """WSGI middleware: ``/de/faq`` is served as ``/faq`` in German, under ``SCRIPT_NAME /de``."""
 
-    def __init__(self, wsgi_app: Callable, languages: Iterable[str]) -> None:
-        self.wsgi_app = wsgi_app
-        self.prefixes = [(f"/{language}", language) for language in languages]
+    def __init__(self, app: Flask, inner: Callable) -> None:
+        self.wsgi_app = inner
+        site = app.extensions["content"]
+        self.prefixes = [
+            (f"/{language}", language)
+            for language in site.languages
+            if language != site.default_language
+        ]
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -173,10 +178,9 @@ def url_in_language(endpoint: str, **values: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Serve every content language under its prefix; compile the interface catalogues."""
+    """Compile the interface catalogues; choose and mark the language of each request."""
     site = app.extensions["content"]
     translations = [code for code in site.languages if code != site.default_language]
-    app.wsgi_app = LanguagePrefix(app.wsgi_app, translations)  # type: ignore[method-assign]
     compiled = compile_catalogues(settings_of(app).content_dir, translations)
     missing = sorted(set(translations) - set(compiled))
     if missing:

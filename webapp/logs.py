@@ -36,7 +36,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 from flask.wrappers import Response
 
-from webapp.config import SettingError, Settings, settings_of
+from webapp.config import SettingError, Settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
 ENVIRON_KEY = "webapp.request_id"
@@ -65,8 +65,10 @@ class RequestId:
     """WSGI middleware: give each request an id (``environ["webapp.request_id"]``) and send it
     back in the ``X-Request-ID`` response header."""
 
-    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
-        self.app = app
+    def __init__(
+        self, app: Flask, inner: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+    ) -> None:
+        self.app = inner
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         given = environ.get("HTTP_X_REQUEST_ID", "")
@@ -125,9 +127,11 @@ def make_formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
-def configure_logging(log_format: str, level: int) -> None:
+def configure_logging(log_format: str, level: str) -> None:
     """Send this process's log records (the application's and its libraries') to standard
-    error in ``log_format``. Safe to call again: it replaces its own handler."""
+    error in ``log_format`` from ``level`` (``info``) up. Called by the entry points
+    (webapp/gunicorn_conf.py, webapp/cli.py), not by the factory. Safe to call again: it
+    replaces its own handler."""
     from flask.logging import default_handler
 
     root = logging.getLogger()
@@ -139,7 +143,7 @@ def configure_logging(log_format: str, level: int) -> None:
     handler.setFormatter(make_formatter(log_format))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(level.upper())
     # Flask would otherwise add its own handler to the app's logger, and print records twice.
     logging.getLogger("webapp").removeHandler(default_handler)
 
@@ -157,10 +161,7 @@ def _log_server_errors(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    settings = settings_of(app)
-    configure_logging(settings.log_format, logging.getLevelName(settings.log_level.upper()))
     app.after_request(_log_server_errors)
-    app.wsgi_app = RequestId(app.wsgi_app)  # type: ignore[method-assign]
 
 
 # --- Gunicorn ---------------------------------------------------------------------------------

@@ -101,10 +101,10 @@ class SecurityHeaders:
     """WSGI middleware adding :func:`security_headers` to every response, unless the response
     already set that header itself."""
 
-    def __init__(self, app: WSGIApp, headers: list[tuple[str, str]]) -> None:
-        self.app = app
-        self.headers = headers
-        self.names = frozenset(name.lower() for name, _ in headers)
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = inner
+        self.headers = security_headers(settings_of(app).https)
+        self.names = frozenset(name.lower() for name, _ in self.headers)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, response_headers: list[tuple[str, str]], exc_info=None):
@@ -184,7 +184,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(BadHost, _untrusted_host)  # a Host no URL can be built for
 
-    proxies = settings.proxy_count
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, security_headers(https))  # type: ignore[method-assign]
+
+def forwarded(app: Flask, inner: WSGIApp) -> WSGIApp:
+    """Werkzeug's ProxyFix for ``PROXY_COUNT`` proxies; none at 0, so no client sets them."""
+    proxies = settings_of(app).proxy_count
+    return ProxyFix(inner, x_for=proxies, x_proto=proxies) if proxies else inner

@@ -22,7 +22,6 @@ from webapp.content.model import (
     Content,
     Family,
     Page,
-    Section,
     is_canonical_code,
 )
 from webapp.content.problems import Problems
@@ -174,8 +173,7 @@ class Reader:
                 language=self.language,
                 **facts,
             )
-        # Longest prefix first, so the first match is the most specific family.
-        return sorted(self.rules.families(families), key=lambda f: -len(f.prefix))
+        return list(self.rules.families(families))
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -199,7 +197,7 @@ class Reader:
             description=meta.get("description", "").strip(),
             order=meta.get("order", 100),
             html=rendered.html,
-            sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
+            sections=tuple(rendered.sections),
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),

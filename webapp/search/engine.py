@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from webapp.content.model import CODE, PAGE, CodeEntry, Content
+from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.index import Document, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
@@ -82,9 +82,9 @@ class SearchEngine:
         family = family_of(code, self.content)
         if family is None:
             return ()
-        target = _code_number(code)
+        target = code_number(code)
         others = [e for e in self._by_family.get(family.prefix, ()) if e.code != code]
-        others.sort(key=lambda e: abs(_code_number(e.code) - target))
+        others.sort(key=lambda e: abs(code_number(e.code) - target))
         return tuple(others[:RELATED_LIMIT])
 
     def search(self, query: str, limit: int = 10) -> SearchResponse:
@@ -114,11 +114,6 @@ class SearchEngine:
             spellings=spellings,
             words_found=results.found,
         )
-
-
-def _code_number(code: str) -> int:
-    """The number a canonical code carries, for ordering codes by closeness."""
-    return int(code[6:]) if code.startswith("AADSTS") else int(code[2:], 16)
 
 
 def _documents(content: Content):  # type: ignore[no-untyped-def]
