@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import current_app, url_for
 
 from webapp.content.model import CODE, NO_CODE, PAGE, Content
 from webapp.search.normalise import normalise_code
@@ -50,11 +50,13 @@ class Topic:
 
     def path(self, language: str = "", default_language: str = "") -> str:
         """The address people know it by, for the report: ``/codes/0x…``, ``/faq#why``, or
-        with the prefix of a language other than the default, ``/de/faq#why``."""
-        prefix = f"/{language}" if language and language != default_language else ""
+        with the prefix of a language other than the default, ``/de/faq#why`` (needs an app
+        context, not a request: the report runs on the command line)."""
+        prefix = f"/{language}" if language and language != default_language else "/"
+        routes = current_app.url_map.bind("", script_name=prefix)
         if self.kind == CODE:
-            return f"{prefix}/codes/{self.key}"
-        return f"{prefix}/{self.key}#{self.section}"
+            return routes.build("codes.code", {"typed": self.key})
+        return routes.build("pages.page", {"slug": self.key}) + f"#{self.section}"
 
     def exists(self, content: Content) -> bool:
         """Whether the site serves this: any well-formed code (its page exists even when the
