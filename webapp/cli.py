@@ -20,7 +20,7 @@ import click
 from webapp import routed_names, startup
 from webapp.config import SettingError, Settings
 from webapp.content import ContentError, load_site
-from webapp.interface_strings import check_catalogues
+from webapp.interface_strings import check_messages
 from webapp.logs import configure_logging
 
 startup.install_excepthook()
@@ -53,7 +53,7 @@ def check_content(content_dir: Path | None) -> None:
         problems = []
     # The interface catalogues against the strings the code marks: a stale template or a
     # catalogue that was never refreshed would show those strings in English unnoticed.
-    problems += check_catalogues(folder)
+    problems += check_messages(folder)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

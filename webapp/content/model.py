@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from babel.messages.catalog import Catalog
 from markupsafe import Markup
 
 NO_CODE = "none"
@@ -166,6 +167,8 @@ class Site:
     default_language: str
     contents: dict[str, Content]  # by language code, the default language first
     untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
+    # By language: its interface strings (messages.po), read and checked, for webapp.i18n.
+    messages: dict[str, Catalog] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:

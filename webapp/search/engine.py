@@ -41,10 +41,6 @@ class SearchResponse:
     words_found: bool = False  # a hit holds every word of the query (WordResults.found)
 
     @property
-    def found_anything(self) -> bool:
-        return bool(self.entry or self.hits or self.did_you_mean or self.choices)
-
-    @property
     def found(self) -> bool:
         """Whether the search found what was asked, so it is not a miss: a code the table has,
         the codes a bare number may be, or a result holding every word of the query. Results
@@ -66,10 +62,6 @@ class SearchEngine:
             if family is not None:
                 by_family[family.prefix].append(entry)
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
-
-    def lookup(self, code: str) -> CodeEntry | None:
-        """The entry of a canonical code (or ``none``)."""
-        return self.content.code_by_id.get(code)
 
     def resolve(self, typed: str) -> Resolution:
         return self.resolver.resolve(typed)

@@ -105,10 +105,6 @@ class Analyzer:
                 self._known[word] = known
         return known
 
-    def term(self, surface: str) -> str:
-        """The index term of an already folded word."""
-        return self.analyse(surface)[1]
-
     def words(self, text: str) -> list[Word]:
         """Every word of ``text`` with its position, surface form and term."""
         analyse = self.analyse
@@ -126,7 +122,3 @@ class Analyzer:
         """(surface, term) pairs of ``text`` in order, stop words left out."""
         analyse = self.analyse
         return [pair for pair in map(analyse, _WORD.findall(text)) if pair[1]]
-
-    def terms(self, text: str) -> list[str]:
-        """The index terms of ``text`` in order, stop words left out."""
-        return [term for _, term in self.surface_terms(text)]
