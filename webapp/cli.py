@@ -54,11 +54,10 @@ def check_content(content_dir: Path | None) -> None:
     # The interface catalogues against the strings the code marks: a stale template or a
     # catalogue that was never refreshed would show those strings in English unnoticed.
     problems += check_messages(folder)
-    if problems:
+    if problems or site is None:
         for problem in problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1)
-    assert site is not None
     content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "

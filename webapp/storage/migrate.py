@@ -44,8 +44,7 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision the code knows."""
-    revision = ScriptDirectory.from_config(_config()).get_current_head()
-    assert revision is not None
+    (revision,) = ScriptDirectory.from_config(_config()).get_heads()  # one head, never a fork
     return revision
 
 
