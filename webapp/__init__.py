@@ -84,8 +84,10 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
     assets.init_app(app)
+    wsgi_app: Any = app.wsgi_app
     for layer in reversed(LAYERS):
-        app.wsgi_app = layer(app, app.wsgi_app)  # type: ignore[method-assign]
+        wsgi_app = layer(app, wsgi_app)
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
     return app
 
 

@@ -40,7 +40,7 @@ def marked_strings() -> set[str]:
     return {_msgid(message) for message in found if _msgid(message)}
 
 
-def _msgid(message: str | tuple[str, ...]) -> str:
+def _msgid(message: str | tuple[str, ...] | list[str]) -> str:
     return message if isinstance(message, str) else message[0]
 
 

@@ -169,7 +169,7 @@ def init_app(app: Flask) -> None:
 try:
     from gunicorn import glogging
 except ImportError:  # pragma: no cover - Gunicorn is a dependency, but not needed to import this
-    glogging = None  # type: ignore[assignment]
+    glogging = None
 
 
 def _without_query(target: Any) -> Any:

@@ -49,7 +49,8 @@ def routed_names(url_map: Map) -> frozenset[str]:
 
 def current_site() -> Site:
     """The content of the running application, in every language."""
-    return current_app.extensions[EXTENSION_KEY]
+    site: Site = current_app.extensions[EXTENSION_KEY]
+    return site
 
 
 def current_content() -> Content:

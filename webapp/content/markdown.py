@@ -12,6 +12,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -104,7 +105,7 @@ def render(text: str, link_prefix: str = "") -> Rendered:
 
     ``link_prefix`` is put before internal links ("/de" makes "/faq" into "/de/faq").
     """
-    env: dict = {"link_prefix": link_prefix}
+    env: dict[str, Any] = {"link_prefix": link_prefix}
     tokens = _MD.parse(text, env)
     sections = _sections(tokens, env)
     html = Markup("".join(section.html for section in sections))
@@ -113,7 +114,7 @@ def render(text: str, link_prefix: str = "") -> Rendered:
 
 def render_inline(text: str, link_prefix: str = "") -> Rendered:
     """Render one line of Markdown (a step, a title) without a wrapping paragraph."""
-    env: dict = {"link_prefix": link_prefix}
+    env: dict[str, Any] = {"link_prefix": link_prefix}
     tokens = _MD.parseInline(text, env)
     html = _MD.renderer.render(tokens, _MD.options, env)
     return Rendered(Markup(html), _text(tokens), [], env.get("links", []))
@@ -123,7 +124,7 @@ def _text(tokens: list[Token]) -> str:
     return " ".join(_plain_text(t) for t in tokens if t.type == "inline").strip()
 
 
-def _sections(tokens: list[Token], env: dict) -> list[Section]:
+def _sections(tokens: list[Token], env: dict[str, Any]) -> list[Section]:
     """Render a document split at h2/h3 headings; text before the first is section ''."""
     starts = [
         i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag in SECTION_LEVELS

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -95,7 +96,7 @@ class Reader:
         self,
         path: Path,
         label: str,
-        data: dict,
+        data: dict[str, Any],
         codes: dict[str, CodeEntry],
         where: dict[str, str],
     ) -> CodeEntry | None:

@@ -8,6 +8,7 @@ holds codes and pages the site serves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, url_for
 
@@ -83,7 +84,7 @@ class Topic:
         """The page, scrolled to the feedback block (needs a request or app context); with
         ``answered``, the page that thanks for the answer there (the same for everyone who
         answered, so it is as public as the page)."""
-        values = {ANSWERED_ARG: self.about} if answered else {}
+        values: dict[str, Any] = {ANSWERED_ARG: self.about} if answered else {}
         if self.kind == CODE:
             return url_for("codes.code", typed=self.key, _anchor=self.block_id, **values)
         return url_for("pages.page", slug=self.key, _anchor=self.block_id, **values)

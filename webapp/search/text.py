@@ -108,10 +108,7 @@ class Analyzer:
     def words(self, text: str) -> list[Word]:
         """Every word of ``text`` with its position, surface form and term."""
         analyse = self.analyse
-        return [
-            Word(m.start(), m.end(), *analyse(m.group()))  # type: ignore[misc]
-            for m in _WORD.finditer(text)
-        ]
+        return [Word(m.start(), m.end(), *analyse(m.group())) for m in _WORD.finditer(text)]
 
     def surfaces(self, text: str) -> list[str]:
         """Every word of ``text`` in folded form, stop words included."""

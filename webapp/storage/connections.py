@@ -190,7 +190,7 @@ def cut_after(connection: Connection, timeout: float) -> Iterator[Watch]:
         yield watch
         return
     # A duplicate of the descriptor names the same socket even if the number is reused.
-    fd = os.dup(connection.connection.dbapi_connection.fileno())
+    fd = os.dup(connection.connection.dbapi_connection.fileno())  # type: ignore[union-attr]
     guard = threading.Lock()
     finished = False
 

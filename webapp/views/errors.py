@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -47,7 +47,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if wants_json():
         name = (error.name or "error").lower().replace(" ", "_")
-        response = jsonify(
+        response: Response | str = jsonify(
             error=name, message=error.description, status=status, request_id=request_id()
         )
     else:
