@@ -1,24 +1,7 @@
-"""Logs IT can search: a request id on every request and log line, JSON lines when asked.
-
-- **Request ids.** Every request gets an id: the ``X-Request-ID`` header it came with, when that
-  looks like an id (1 to 128 letters, digits and ``-._:``; a proxy such as nginx can set it with
-  ``proxy_set_header X-Request-ID $request_id``), or a new random one. It is sent back in the
-  ``X-Request-ID`` response header, shown on the error page of a 5xx ("tell IT the reference
-  …"), and is in every log line written while the request is handled, and in the access log.
-- **Every 5xx is logged**, at ``ERROR``, with its request id, method and path, whatever produced
-  it (an unexpected exception is also logged with its traceback by
-  :mod:`webapp.views.errors`). Tracebacks go to the log, never to the person.
-- **Format.** ``LOG_FORMAT=text`` (the default) writes readable lines; ``LOG_FORMAT=json`` writes
-  one JSON object per line (``time``, ``level``, ``logger``, ``message``, ``request_id`` and the
-  event's own fields), for log collectors. ``LOG_LEVEL`` sets the level (``info`` by default).
-- **Under Gunicorn**, ``gunicorn.conf.py`` uses :class:`GunicornLogger`, so Gunicorn's own error
-  log and its access log follow the same format; a JSON access line has ``method``, ``path``,
-  ``status``, ``bytes``, ``duration_ms``, ``remote_addr``, ``user_agent`` and ``request_id``.
-- **No query strings** in the access log unless ``LOG_QUERIES=1``: people paste e-mail
-  addresses and names into the search box, and the log would keep them beside their address.
-  The path is kept (``/search``), in both formats; so is the referrer, without its query. With
-  ``LOG_QUERIES=1`` text lines keep the whole request line and JSON lines add ``query``.
-
+"""Logs IT can search: a request id on every request and log line (:class:`RequestId`, from a
+sane ``X-Request-ID`` or a new one), every 5xx logged with it, text or JSON lines
+(``LOG_FORMAT``), and Gunicorn's own logs in the same format without query strings unless
+``LOG_QUERIES=1`` (:class:`GunicornLogger`). The README's "Security" shows the lines.
 Application logs go to standard error, access logs to standard output (Gunicorn's ``-``).
 """
 

@@ -1,24 +1,7 @@
-"""Secure by default: the secret key, cookies, proxies, request size and security headers.
-
-``init_app`` is called first thing by the application factory. What it does:
-
-- **Secret key.** ``APP_ENV=production`` refuses to start without a strong ``SECRET_KEY`` (at
-  least 32 characters, not a known placeholder, not one character repeated; checked with the
-  other settings in :mod:`webapp.config`). In development a random key is made for the
-  process, with a warning.
-- **Cookies** (the session, which holds Flask-WTF's CSRF token): ``HttpOnly``, ``SameSite=Lax``,
-  and ``Secure`` when the site is served over HTTPS (``HTTPS=1``).
-- **Proxies.** ``PROXY_COUNT=n`` trusts ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from that
-  many reverse proxies (Werkzeug's ``ProxyFix``); 0, the default, trusts none, so a client cannot
-  pick its own address for the rate limiter or the logs. ``TRUSTED_HOSTS`` (comma-separated)
-  refuses requests for any other ``Host`` (Flask checks it).
-- **Request size.** A body larger than ``MAX_CONTENT_LENGTH`` is refused with 413 before it is
-  read.
-- **Headers on every response**, added by a small WSGI middleware so that nothing the
-  application answers (pages, JSON, redirects, errors, static files, answers served from the
-  page cache) can go out without them: a strict Content-Security-Policy, ``X-Frame-Options``,
-  ``X-Content-Type-Options``, ``Referrer-Policy``, ``Permissions-Policy``, the cross-origin
-  policies, and HSTS when ``HTTPS=1``.
+"""Secure by default: the secret key, cookies, request size, forwarded headers and the security
+headers on every answer (a WSGI layer, so nothing goes out without them: pages, errors, static
+files, the page cache's answers). What each setting does is in the README's "Security" and
+"Configuration"; why each header is set, below where it is.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ both ask it, so they always agree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
@@ -108,7 +109,7 @@ class SearchEngine:
         )
 
 
-def _documents(content: Content):  # type: ignore[no-untyped-def]
+def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, float]]]]:
     """(document, weighted fields) for every code and every page section."""
     for entry in content.codes:
         text = " ".join((entry.summary_text, *entry.steps_text))

@@ -80,7 +80,7 @@ class Storage:
             except sa.exc.DBAPIError as exc:
                 # A pooled connection the server closed (it restarted): SQLAlchemy has
                 # replaced the pool, so once more on a fresh connection.
-                fired = watch is not None and watch.fired
+                fired = watch is not None and watch.is_set()
                 if attempt == 0 and exc.connection_invalidated and not fired:
                     continue
                 failure: Exception = exc
