@@ -23,6 +23,7 @@ from webapp import (
     feedback,
     i18n,
     logs,
+    notices,
     publishing,
     ratelimit,
     search,
@@ -94,6 +95,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
+    notices.init_app(app)  # after storage: the notices are read before Gunicorn forks
     assets.init_app(app)
     return app
 

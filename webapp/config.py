@@ -236,6 +236,8 @@ class Settings:
     )
     # The most a request waits for the database (connect, lock, statement), in seconds.
     database_timeout: float = field(default=1.5, metadata={"parse": _seconds(0.1, 30)})
+    # How often each worker asks the database whether a notice changed (webapp.notices.board).
+    notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
 
     @property
     def production(self) -> bool:
