@@ -17,6 +17,7 @@ from flask import Flask
 from webapp.caching import clear_pages
 from webapp.config import settings_of
 from webapp.notices import api, cli
+from webapp.notices.api import notice_json
 from webapp.notices.board import Active, Board
 from webapp.notices.model import LEVELS, Notice, NoticeError
 from webapp.notices.service import (
@@ -40,6 +41,7 @@ __all__ = [
     "change",
     "end",
     "init_app",
+    "notice_json",
     "post",
 ]
 

@@ -215,6 +215,8 @@ def check(
             if text and not required:
                 raise NoticeError(title_field, f"is required with {text_field}")
             texts.pop(language, None)
+        elif not required and not text and texts[DEFAULT_LANGUAGE]["text"]:
+            raise NoticeError(text_field, f"is required with {title_field}, as the English text")
         else:
             texts[language] = {"title": title, "text": text or ""}
     fields["texts"] = texts
