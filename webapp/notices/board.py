@@ -81,6 +81,10 @@ class Board:
         self._wake = threading.Event()
         self._lock = threading.Lock()
         self._pid = 0  # the process whose thread polls; 0: none yet
+        # Each Gunicorn worker polls from its birth, before its first request (a thread does
+        # not survive a fork, and the master, which forks them, never polls).
+        ref = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: _start(ref))
 
     def current(self) -> Active:
         """The active notices (lock-free: an immutable snapshot)."""
@@ -132,12 +136,21 @@ class Board:
         changed = self._key != () or bool(active)
         self._key = key
         self.active = Active.of(active)
+        if self._pid:  # a worker (not the master loading, nor a command)
+            shown = ", ".join(str(notice.id) for notice in active) or "none"
+            log.info("Notices shown by worker %d: %s", os.getpid(), shown)
         if changed:
             try:
                 self._on_change()
             except Exception:
                 log.exception("Cached pages not dropped after a notice changed")
         return changed
+
+
+def _start(ref: weakref.ReferenceType[Board]) -> None:
+    board = ref()
+    if board is not None:
+        board.start()
 
 
 def _poll(ref: weakref.ReferenceType[Board]) -> None:
