@@ -47,7 +47,9 @@ def insert(connection: Connection, fields: Mapping[str, Any], by: str, now: date
     result = connection.execute(
         notice.insert().values(**values, posted_by=by[:MAX_PERSON_LENGTH], posted_at=now)
     )
-    notice_id = int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    assert key is not None  # an INSERT of one row always has it
+    notice_id = int(key[0])
     _record(connection, notice_id, "posted", by, now, values)
     return notice_id
 
