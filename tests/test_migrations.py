@@ -71,10 +71,13 @@ def test_a_new_database_gets_the_tables_the_code_uses(store: Storage) -> None:
     assert differences(store) == []
     assert table_names(store) == {
         "alembic_version",
+        "alert_sent",
         "api_token",
         "feedback",
+        "lookup",
         "notice",
         "notice_change",
+        "recent_lookup",
         "search_miss",
     }
 
@@ -96,10 +99,13 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
         # Alembic keeps the version now; the old table is gone.
         assert table_names(store) == {
             "alembic_version",
+            "alert_sent",
             "api_token",
             "feedback",
+            "lookup",
             "notice",
             "notice_change",
+            "recent_lookup",
             "search_miss",
         }
         languages = ("de", "en") if version >= 2 else ("", "")

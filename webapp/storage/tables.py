@@ -92,6 +92,44 @@ search_miss = sa.Table(
     sa.Index("ix_search_miss_last_seen", "last_seen"),
 )
 
+# Lookups: what people looked up, per hour, code and language. Only codes the site recognises
+# have rows of their own; every other code is counted under LOOKUP_OTHER, so a flood of made-up
+# codes adds one row an hour, not one per code.
+LOOKUP_OTHER = "other"
+
+lookup = sa.Table(
+    "lookup",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("hour", UTCDateTime, nullable=False),  # the start of the UTC hour
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), nullable=False),  # a code or LOOKUP_OTHER
+    sa.Column("language", sa.String(MAX_LANGUAGE_LENGTH), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("hour", "code", "language", name="uq_lookup_hour_code_language"),
+    sa.Index("ix_lookup_code_hour", "code", "hour"),
+)
+
+# The last hour by the minute, any language: what "rising in the last 15 minutes" reads.
+recent_lookup = sa.Table(
+    "recent_lookup",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("minute", UTCDateTime, nullable=False),
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("minute", "code", name="uq_recent_lookup_minute_code"),
+)
+
+# One row per code and hour an alert was sent for: the process that inserts it sends the alert,
+# every other worker and server finds the row taken.
+alert_sent = sa.Table(
+    "alert_sent",
+    metadata,
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), primary_key=True),
+    sa.Column("hour", UTCDateTime, primary_key=True),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+)
+
 MAX_TOKEN_NAME_LENGTH = 64
 TOKEN_HASH_LENGTH = 64  # SHA-256 in hex
 MAX_SCOPES_LENGTH = 100
