@@ -28,7 +28,10 @@ WORKERS = 4
 BANNER = "Teams sign-in is down for everyone"
 SHOWN = re.compile(r"Notices shown by worker (\d+): ([0-9, ]+|none)")
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
+    pytest.mark.slow,
+]
 
 
 def booted(log: Path) -> set[int]:

@@ -16,7 +16,7 @@ from webapp.notices import service
 
 from .support import IT_EMAIL, IT_URL, describe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = {
     "en-home": ("/", ["Sign-in is down for everyone"]),
