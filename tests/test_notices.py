@@ -4,6 +4,8 @@ everyone, a box on a code's page, tags in lists, the API), in each language."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +22,7 @@ from webapp.caching import CachedPage
 from webapp.notices import Notice, NoticeError, active_notices, service
 from webapp.notices.board import Active, Board
 from webapp.notices.model import check
+from webapp.publishing import republish
 from webapp.storage import StorageError, current_storage
 from webapp.storage.tables import notice, notice_change
 
@@ -419,3 +422,14 @@ def test_posting_when_the_database_is_down_says_it_failed(
     assert app.test_client().get("/").status_code == 200
     with app.app_context():
         assert active_notices().notices == ()
+
+
+def test_the_board_of_an_application_a_reload_replaced_is_freed(
+    app: Flask, client: FlaskClient, content_dir: Path, tmp_path: Path
+) -> None:
+    """Else every worker forked after a reload would poll once for each reload."""
+    replaced = weakref.ref(app.extensions["notices"])
+    client.get("/")  # its polling thread runs
+    assert republish(app, lambda: make_app(content_dir, tmp_path))
+    gc.collect()
+    assert replaced() is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, current_app
 
 from webapp.caching import clear_pages
 from webapp.config import settings_of
@@ -48,6 +48,10 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
+def _start_polling() -> None:
+    current_app.extensions[EXTENSION_KEY].start()
+
+
 def init_app(app: Flask) -> None:
     """The board (loaded once here, before Gunicorn forks), the ``notice`` commands, the API,
     and ``notices`` in every template. Call after :mod:`webapp.storage`."""
@@ -63,8 +67,10 @@ def init_app(app: Flask) -> None:
         board.refresh()
     finally:
         storage.engine.dispose()  # fork with no connection
-    # Polling starts in the worker, at its first request (a thread does not survive a fork).
-    app.before_request(board.start)
-    app.context_processor(lambda: {"notices": board.current()})
+    # Each worker starts polling when it forks (see Board); this covers servers that do not
+    # fork (flask run). Both look the board up rather than hold it, so the board of an
+    # application a reload replaced (webapp.publishing) is freed and stops polling.
+    app.before_request(_start_polling)
+    app.context_processor(lambda: {"notices": active_notices()})
     app.register_blueprint(api.bp)
     app.cli.add_command(cli.notice_cli)
