@@ -122,7 +122,11 @@ class Board:
             self._failing = False
         except StorageError as exc:
             if not self._failing:
-                log.error("Notices not refreshed; showing the last ones read: %s", exc)
+                log.error(
+                    "Notices not refreshed by worker %d; showing the last ones read: %s",
+                    os.getpid(),
+                    exc,
+                )
             self._failing = True
         except Exception:  # a bug must not end the thread: keep the last notices
             log.exception("Notices not refreshed")
