@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map
 
 ROUTE_KEY = "webapp.route"  # WSGI environ: (endpoint, view arguments), when a route matched
 Route = tuple[str, dict[str, Any]]
@@ -23,8 +22,8 @@ Route = tuple[str, dict[str, Any]]
 class MatchRoute:
     """WSGI layer: match the address, keep the route in the environ, pass the request on."""
 
-    def __init__(self, url_map: Map, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
-        self.url_map = url_map
+    def __init__(self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]]) -> None:
+        self.url_map = app.url_map
         self.wsgi_app = wsgi_app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
@@ -37,8 +36,3 @@ class MatchRoute:
 def route_of(environ: dict[str, Any]) -> Route | None:
     """The route :class:`MatchRoute` found for this request, if any."""
     return environ.get(ROUTE_KEY)
-
-
-def init_app(app: Flask) -> None:
-    """Call after every layer that reads the route: this one must sit outside them."""
-    app.wsgi_app = MatchRoute(app.url_map, app.wsgi_app)  # type: ignore[method-assign]

@@ -9,17 +9,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from babel.messages.catalog import Catalog
 from markupsafe import Markup
 
 NO_CODE = "none"
+"""The code of the entry for the smart-card PIN prompt, which shows no status code."""
 # What a search result or a piece of feedback is about: a code's page, or a section of a page.
 CODE, PAGE = "code", "page"
-"""The code of the entry for the smart-card PIN prompt, which shows no status code."""
 
 HEX_CODE = re.compile(r"0x[0-9A-F]{8}")
 """A Windows status code in canonical form: ``0x`` and 8 upper-case hexadecimal digits."""
 AADSTS_CODE = re.compile(r"AADSTS[1-9][0-9]{3,6}")
 """A Microsoft Entra sign-in error in canonical form: ``AADSTS`` and its number."""
+NAMED_CODE = re.compile(r"(?!AADSTS|[0-9A-F]{8}$)[A-Z][A-Za-z0-9]{2,63}(?:-[1-9][0-9]{2,6})?")
+"""An error without a Windows or Entra code: Microsoft's name for it
+(``TeamsDisabledForTenantForbidden``), or ``M365-`` and the number that Microsoft 365 apps show
+in brackets ("Something went wrong [1001]")."""
+M365_NUMBER = "M365-{number}"
+"""The canonical code of a number that Microsoft 365 apps show in brackets."""
+MIN_ALIAS_LENGTH = 12
+"""An alias shorter than this would catch ordinary searches (it must name one error)."""
 AADSTS_LOOKUP = "https://login.microsoftonline.com/error?code={number}"
 """Microsoft's live look-up of an AADSTS code: its current official text."""
 
@@ -33,8 +42,38 @@ FIXERS = ("you", "it", "wait")
 
 
 def is_canonical_code(code: str) -> bool:
-    """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``)."""
-    return bool(HEX_CODE.fullmatch(code) or AADSTS_CODE.fullmatch(code))
+    """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``, or a
+    named error: ``TeamsDisabledForTenantForbidden``, ``M365-1001``)."""
+    return bool(
+        HEX_CODE.fullmatch(code) or AADSTS_CODE.fullmatch(code) or NAMED_CODE.fullmatch(code)
+    )
+
+
+def alias_key(text: str) -> str:
+    """How an alias and typed text are compared: lower case, without apostrophes ("you're" and
+    "youre" are one word), British "organisation" as Microsoft's "organization", and every run
+    of other characters one space."""
+    text = re.sub("['\u2018\u2019]", "", text.casefold()).replace("organis", "organiz")
+    return " ".join(re.findall(r"\w+", text))
+
+
+def code_number(code: str) -> int:
+    """The number a canonical code carries: an AADSTS code's decimal, a hex code's value."""
+    if code.startswith(AADSTS_FAMILY):
+        return int(code.removeprefix(AADSTS_FAMILY))
+    return int(code, 16)
+
+
+def lookup_url(code: str) -> str | None:
+    """Microsoft's live page for an AADSTS code; None for other codes."""
+    if not AADSTS_CODE.fullmatch(code):
+        return None
+    return AADSTS_LOOKUP.format(number=code_number(code))
+
+
+def table_anchor(code: str) -> str:
+    """The id of a code's row in the code table (``/codes#code-0xcaa20003``)."""
+    return f"code-{code.lower()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +93,25 @@ class CodeEntry:
     language: str = "en"  # the language this entry is written in (English when untranslated)
     name: str = ""  # Microsoft's own name for the code, when it has one
     fixer: str = ""  # one of FIXERS: who can fix it
+    # Other ways the error is shown: a message without a code, Microsoft's other name for it.
+    aliases: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
-        """The id of this code's row in the code table."""
-        return f"code-{self.code.lower()}"
+        return table_anchor(self.code)
 
     @property
     def is_aadsts(self) -> bool:
-        return self.code.startswith("AADSTS")
+        return self.code.startswith(AADSTS_FAMILY)
+
+    @property
+    def is_named(self) -> bool:
+        """An error without a Windows or Entra code (a name, or a Microsoft 365 app's number)."""
+        return bool(NAMED_CODE.fullmatch(self.code))
 
     @property
     def lookup_url(self) -> str | None:
-        """Microsoft's live page for an AADSTS code; None for other codes."""
-        return AADSTS_LOOKUP.format(number=self.code[6:]) if self.is_aadsts else None
+        return lookup_url(self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +167,7 @@ class Content:
     """
 
     codes: tuple[CodeEntry, ...]
-    families: tuple[Family, ...]
+    families: tuple[Family, ...]  # longest prefix first: the first match is the most specific
     pages: tuple[Page, ...]  # ordered by front-matter ``order``, then title
     home: Page
     language: str = "en"
@@ -131,7 +175,8 @@ class Content:
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        # Frozen dataclass: fill the lookup tables through object.__setattr__ once.
+        families = tuple(sorted(self.families, key=lambda f: -len(f.prefix)))
+        object.__setattr__(self, "families", families)
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
 
@@ -148,6 +193,8 @@ class Site:
     default_language: str
     contents: dict[str, Content]  # by language code, the default language first
     untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
+    # By language: its interface strings (messages.po), read and checked, for webapp.i18n.
+    messages: dict[str, Catalog] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -132,9 +132,8 @@ def _api_language(environ: dict[str, Any], languages: Iterable[str]) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Count outside the page cache: call right after :func:`webapp.caching.init_app`, before
-    the layers that must see the client's own address (the proxy fix). Adds ``/metrics``."""
-    app.wsgi_app = Counting(app, app.wsgi_app)  # type: ignore[method-assign]
+    """Add ``/metrics``. :class:`Counting` is one of the factory's WSGI layers, outside the
+    page cache and inside the one that finds the client's own address."""
     app.register_blueprint(metrics.bp)
 
 
