@@ -95,3 +95,13 @@ def test_a_token_with_the_read_scope_may_read_the_metrics(app: Flask) -> None:
     for secret, status in ((read_secret, 200), (notices_secret, 404), ("shp_wrong", 404)):
         answer = client.get("/metrics", headers={"Authorization": f"Bearer {secret}"})
         assert answer.status_code == status, secret
+
+
+def test_the_notices_active_show_in_the_metrics(app: Flask, client) -> None:
+    assert samples(client)[("signin_help_notices_active", ())] == 0
+    posted = app.test_cli_runner().invoke(
+        args=["notice", "post", "--code", "0xCAA20003", "--title", "Sign-in is down"]
+    )
+    assert posted.exit_code == 0, posted.output
+    app.extensions["notices"].refresh()
+    assert samples(client)[("signin_help_notices_active", ())] == 1

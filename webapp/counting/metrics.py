@@ -33,6 +33,7 @@ from prometheus_client.registry import Collector
 
 from webapp import tokens
 from webapp.config import settings_of
+from webapp.notices import active_notices
 from webapp.ratelimit import count_failure, failures_wait
 from webapp.storage import Storage, StorageError, current_storage, lookup_queries
 from webapp.telemetry import PREFIX
@@ -43,10 +44,12 @@ bp = Blueprint("metrics", __name__)
 
 
 class RisingCodes(Collector):
-    """The codes rising now, read from the database when Prometheus asks."""
+    """The codes rising now, read from the database when Prometheus asks, and the notices
+    active (as this worker shows them: every worker polls the same database)."""
 
-    def __init__(self, storage: Storage) -> None:
+    def __init__(self, storage: Storage, notices_active: int) -> None:
         self.storage = storage
+        self.notices_active = notices_active
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         rising = GaugeMetricFamily(
@@ -73,6 +76,11 @@ class RisingCodes(Collector):
         count = GaugeMetricFamily(f"{PREFIX}_rising_codes", "How many codes are rising now.")
         count.add_metric([], len(found))
         yield count
+        notices = GaugeMetricFamily(
+            f"{PREFIX}_notices_active", "Notices IT has posted, active now."
+        )
+        notices.add_metric([], self.notices_active)
+        yield notices
 
 
 def allowed() -> bool:
@@ -106,7 +114,7 @@ def metrics() -> Response:
     if settings_of(current_app).prometheus_multiproc_dir:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        registry.register(RisingCodes(current_storage()))
+        registry.register(_site_state())
         body = generate_latest(registry)
     else:
         body = generate_latest(REGISTRY) + generate_latest(_rising_only())
@@ -117,5 +125,9 @@ def metrics() -> Response:
 
 def _rising_only() -> CollectorRegistry:
     registry = CollectorRegistry()
-    registry.register(RisingCodes(current_storage()))
+    registry.register(_site_state())
     return registry
+
+
+def _site_state() -> RisingCodes:
+    return RisingCodes(current_storage(), len(active_notices().notices))
