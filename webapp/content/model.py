@@ -31,6 +31,9 @@ AADSTS_FAMILY = "AADSTS"
 FIXERS = ("you", "it", "wait")
 """Who can fix a code: the person, only IT, or nobody (wait and try again)."""
 
+SOURCE_HOSTS = ("learn.microsoft.com", "support.microsoft.com")
+"""Where the source of a part for IT may point: Microsoft's documentation and support pages."""
+
 
 def is_canonical_code(code: str) -> bool:
     """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``)."""
@@ -54,6 +57,10 @@ class CodeEntry:
     language: str = "en"  # the language this entry is written in (English when untranslated)
     name: str = ""  # Microsoft's own name for the code, when it has one
     fixer: str = ""  # one of FIXERS: who can fix it
+    # The part for IT: causes on their side and what to look at, with the Microsoft page
+    # that says so. None when the entry has none; never indexed (see the README).
+    for_it: Markup | None = None
+    for_it_source: str = ""  # an https:// address of a Microsoft page
 
     @property
     def anchor(self) -> str:

@@ -118,12 +118,18 @@ class Reader:
         if code in codes:
             self.problems.add(path, label, f"duplicate code {code} (already in {where[code]})")
             return None
+        if "for_it" in data and not data["for_it"].strip():
+            self.problems.add(
+                path, label, "field 'for_it' must not be empty: leave it out when IT needs no part"
+            )
+            return None
         facts = self.rules.code_facts(path, label, code, data)
         if facts is None:
             return None
         summary, summary_text = self._markdown(path, label, data["summary"])
         contact, contact_text = self._markdown(path, label, data["contact_it"])
         steps_html, steps_text = self._steps(path, label, data["steps"])
+        for_it = self._markdown(path, label, data["for_it"])[0] if "for_it" in data else None
         return CodeEntry(
             code=code,
             title=data["title"].strip(),
@@ -135,6 +141,7 @@ class Reader:
             steps_text=steps_text,
             contact_text=contact_text,
             language=self.language,
+            for_it=for_it,
             **facts,
         )
 
