@@ -156,3 +156,10 @@ def test_part_for_it_is_not_searched(it_client: FlaskClient) -> None:
 def test_shipped_content_with_its_parts_for_it_passes_check_content() -> None:
     result = CliRunner().invoke(check_content, ["--content-dir", str(SHIPPED_CONTENT)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_api_gives_the_part_for_it_as_text_with_its_source(it_client: FlaskClient) -> None:
+    entry = it_client.get("/api/codes/0xCAA20003").get_json()
+    assert entry["for_it"].startswith("Also a SAML token") and entry["for_it_source"] == SOURCE
+    other = it_client.get("/api/codes/0xCAA82EE2").get_json()
+    assert other["for_it"] is None and other["for_it_source"] is None

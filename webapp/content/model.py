@@ -60,6 +60,7 @@ class CodeEntry:
     # The part for IT: causes on their side and what to look at, with the Microsoft page
     # that says so. None when the entry has none; never indexed (see the README).
     for_it: Markup | None = None
+    for_it_text: str = ""  # plain text of for_it, for the JSON API
     for_it_source: str = ""  # an https:// address of a Microsoft page
 
     @property

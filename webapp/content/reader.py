@@ -129,7 +129,9 @@ class Reader:
         summary, summary_text = self._markdown(path, label, data["summary"])
         contact, contact_text = self._markdown(path, label, data["contact_it"])
         steps_html, steps_text = self._steps(path, label, data["steps"])
-        for_it = self._markdown(path, label, data["for_it"])[0] if "for_it" in data else None
+        for_it, for_it_text = (
+            self._markdown(path, label, data["for_it"]) if "for_it" in data else (None, "")
+        )
         return CodeEntry(
             code=code,
             title=data["title"].strip(),
@@ -142,6 +144,7 @@ class Reader:
             contact_text=contact_text,
             language=self.language,
             for_it=for_it,
+            for_it_text=for_it_text,
             **facts,
         )
 

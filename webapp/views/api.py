@@ -52,6 +52,8 @@ def entry_json(entry: CodeEntry) -> dict[str, Any]:
         "name": entry.name or None,
         "fixer": entry.fixer,
         "lookup_url": entry.lookup_url,
+        "for_it": entry.for_it_text or None,
+        "for_it_source": entry.for_it_source or None,
         "url": _code_url(entry.code),
     }
 
