@@ -198,5 +198,7 @@ def test_german_uses_one_word_for_password(site: Site) -> None:
     shown = [text_of(e) + (e.for_it or "") for e in german.codes if e.language == "de"]
     shown += [f.summary + " ".join(f.steps) for f in german.families if f.language == "de"]
     shown += [p.html + p.title for p in german.pages if p.language == "de"]
-    assert all("Passwort" not in text for text in shown)
+    # The password guide's headings say once that Kennwort is what people also call Passwort,
+    # so a search for "Passwort" finds them; everywhere else it is Kennwort.
+    assert all("Passwort" not in text.replace("Kennwort (Passwort)", "") for text in shown)
     assert sum("Kennwort" in text for text in shown) > 50

@@ -137,8 +137,9 @@ GERMAN_ENGINE = SearchEngine(load_site(Path(__file__).parents[1] / "content").co
 
 
 def test_german_prefix_ranks_like_the_word_it_starts() -> None:
-    first = GERMAN_ENGINE.search("Anmeldeda").hits[0].document.key
-    assert first in [h.document.key for h in GERMAN_ENGINE.search("Anmeldedaten").hits[:5]]
+    # "Anmeldeda" held only while 0xCAA90018 wrongly said "falsche Anmeldedaten" (fact-check D6).
+    first = GERMAN_ENGINE.search("Anmeldeinf").hits[0].document.key
+    assert first in [h.document.key for h in GERMAN_ENGINE.search("Anmeldeinformationen").hits[:5]]
 
 
 @pytest.mark.parametrize(
