@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CONTENT
+from support.content import SHIPPED_CONTENT
+
+pytestmark = pytest.mark.slow  # real servers and processes
 
 
 def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:

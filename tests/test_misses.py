@@ -9,18 +9,19 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import HOME_MD, SHIPPED_CONTENT, make_app, write_content
 from flask import Flask
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import HOME_MD, SHIPPED_CONTENT, write_content
+from support.servers import wait_until
 
 from webapp.feedback.misses import normalise_query
-from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage
+from webapp.storage import MAX_TERM_LENGTH, MISS_DROPPED, Storage
 from webapp.storage.recorder import MissRecorder, PendingMiss
 from webapp.storage.tables import search_miss
 
@@ -205,7 +206,7 @@ def test_new_terms_per_day_are_bounded_by_the_setting(content_dir, tmp_path: Pat
     assert misses(app) == {
         ("query", "zzalphazz"): 2,
         ("query", "zzbravozz"): 1,
-        (DROPPED, ""): 2,
+        (MISS_DROPPED, ""): 2,
     }
 
 
@@ -310,7 +311,7 @@ def test_one_address_adds_at_most_its_ceiling_of_new_terms_a_day(content_dir, tm
         ("query", "zzalphazz"): 2,  # a term it added already still counts
         ("query", "zzbravozz"): 1,
         ("query", "printer on fire"): 1,  # another address is not held back
-        (DROPPED, "client"): 2,
+        (MISS_DROPPED, "client"): 2,
     }
     report = app.test_cli_runner().invoke(args=["report"]).output
     assert "2 more searches found nothing but were not kept: one address" in report
@@ -332,8 +333,7 @@ def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask
     try:
         client = app.test_client()
         assert visit(client, "/search?q=zzfirstzz") == 200  # taken by the writer, held
-        while storage.misses.pending():
-            time.sleep(0.01)
+        wait_until(lambda: not storage.misses.pending())
         for word in ("one", "two", "three"):  # one waits in the queue, two are dropped
             assert visit(client, f"/search?q=zz{word}zz") == 200
     finally:
@@ -342,7 +342,7 @@ def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask
     assert misses(app) == {
         ("query", "zzfirstzz"): 1,
         ("query", "zzonezz"): 1,
-        (DROPPED, "queue"): 2,
+        (MISS_DROPPED, "queue"): 2,
     }
     report = app.test_cli_runner().invoke(args=["report"]).output
     assert "2 more searches found nothing but were not kept: the database could not keep up" in (
@@ -361,8 +361,7 @@ def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
     recorder = MissRecorder(write, per_client=0, queue_size=3)
     with caplog.at_level(logging.WARNING, logger="webapp.storage"):
         assert recorder.add("query", "first", "en", "a")  # taken by the writer, which waits
-        while recorder.pending():
-            time.sleep(0.01)
+        wait_until(lambda: not recorder.pending())
         queued = [recorder.add("query", f"term {i}", "en", "a") for i in range(5)]
         gate.set()
         assert recorder.flush(timeout=30)
@@ -378,6 +377,7 @@ def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
     assert warnings == ["2 search misses dropped: the database could not keep up (a queue of 3)"]
 
 
+@pytest.mark.slow
 def test_queued_misses_are_written_when_the_process_exits(tmp_path: Path) -> None:
     """Gunicorn stopping a worker: what waits in the queue is written, not lost."""
     database = tmp_path / "exit.sqlite3"

@@ -9,9 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CODES_TOML, write_content
+from support.content import CODES_TOML, write_content
 
 from webapp.config import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow  # real servers and processes
 
 BIN = Path(sys.executable).parent
 BROKEN_LINES = [

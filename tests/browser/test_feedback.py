@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHIPPED_CONTENT, make_app
+from support.apps import make_app
+from support.content import SHIPPED_CONTENT
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 
 from webapp.storage.tables import feedback
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CODE_PAGE = "/codes/0xCAA20003"
 # Where an answer leads back: the page, thanking for it.

@@ -88,6 +88,7 @@ class Original:
         return {
             "name": name,
             "fixer": fixer,
+            "aliases": tuple(data.get("aliases", ())),
             "for_it_source": data.get("for_it_source", "").strip(),
         }
 
@@ -163,9 +164,13 @@ class Translation:
                 else f"has a part for IT ('for_it'), which the original of {code} lacks",
             )
             return None
+        # The original's aliases hold in every language (Teams in English on a German
+        # computer shows the English message); a translation adds the messages in its language.
+        aliases = original.aliases + tuple(data.get("aliases", ()))
         return {
             "name": original.name,
             "fixer": original.fixer,
+            "aliases": aliases,
             "for_it_source": original.for_it_source,
         }
 
