@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SHIPPED_CONTENT
 from flask.testing import FlaskClient
+from support.content import SHIPPED_CONTENT
 
 from webapp.content import load_site
 from webapp.content.model import CodeEntry, Content, Site

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CODES_TOML, SHIPPED_CONTENT, make_app, write_content
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import CODES_TOML, SHIPPED_CONTENT, write_content
 
 from webapp.cli import check_content
 from webapp.content import load_site
