@@ -13,7 +13,12 @@ from rapidfuzz.distance import Levenshtein
 
 from webapp.content.model import NO_CODE, CodeEntry, Content
 from webapp.search.families import Explanation, explain
-from webapp.search.normalise import bare_number, near_code_digits, normalise_code
+from webapp.search.normalise import (
+    bare_number,
+    near_code_digits,
+    normalise_code,
+    sentence_decimals,
+)
 
 DID_YOU_MEAN_DISTANCE = 2
 DID_YOU_MEAN_LIMIT = 3
@@ -47,6 +52,9 @@ class Resolver:
         code = normalise_code(text)
         if code is not None:
             return self._code(text, code)
+        known = self._known_decimal(text)
+        if known is not None:
+            return Resolution(text, known.code, known)
         number = bare_number(text)
         if number is not None:
             choices = self._codes_numbered(number)
@@ -68,6 +76,11 @@ class Resolver:
             explanation=explain(code, self.content),
             did_you_mean=self.similar_codes(code),
         )
+
+    def _known_decimal(self, text: str) -> CodeEntry | None:
+        """The entry of the first number in a sentence that is a known code's decimal form."""
+        by_id = self.content.code_by_id
+        return next((by_id[c] for c in sentence_decimals(text) if c in by_id), None)
 
     def _codes_numbered(self, number: int) -> tuple[CodeEntry, ...]:
         """The known codes a bare number may stand for: an Entra code, a network error."""
