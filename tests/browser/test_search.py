@@ -163,7 +163,7 @@ def test_no_suggestions_is_announced(open_page):
 
 
 def test_a_search_that_cannot_be_used_says_why_next_to_the_field(open_page):
-    page = open_page("/search?q=" + "x" * 201)
+    page = open_page("/search?q=" + "x" * 2001)
     assert page.title().startswith("Error:")
     field = page.get_by_role("combobox", name=SEARCH)
     assert field.get_attribute("aria-invalid") == "true"
@@ -171,7 +171,7 @@ def test_a_search_that_cannot_be_used_says_why_next_to_the_field(open_page):
         "el => el.getAttribute('aria-describedby').split(' ')"
         ".map(id => document.getElementById(id).textContent.trim()).join(' ')"
     )
-    assert description.startswith("That search is 201 characters long")
+    assert description.startswith("That search is 2001 characters long")
     # The message comes before the field, where reading (and a screen reader) meets it first.
     problem = page.locator("#search-problem").bounding_box()
     assert problem["y"] < field.bounding_box()["y"]

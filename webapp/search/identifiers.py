@@ -65,7 +65,7 @@ _MASKS = (
     (_MAC, "[id]"),
     (_IPV6, "[ip]"),
     (_IPV4, "[ip]"),
-    (_LABELLED_ID, r"\g<label>[id]"),
+    (_LABELLED_ID, "[id]"),  # the label stays
     (_PHONE, "[phone]"),
 )
 
@@ -73,8 +73,24 @@ _MASKS = (
 def mask_identifiers(text: str) -> str:
     """``text`` with every e-mail address, ID, device address, IP address and phone number
     replaced by a tag that names what it was."""
+    return _replace(text, tagged=True)
+
+
+def without_identifiers(text: str) -> str:
+    """``text`` with everything :func:`mask_identifiers` would mask left out (for word search,
+    where a tag would be a word)."""
+    return _replace(text, tagged=False)
+
+
+def holds_identifiers(text: str) -> bool:
+    """Does ``text`` hold anything :func:`mask_identifiers` would mask?"""
+    return any(pattern.search(text) for pattern, _ in _MASKS)
+
+
+def _replace(text: str, *, tagged: bool) -> str:
     for pattern, tag in _MASKS:
-        text = pattern.sub(tag, text)
+        new = tag if tagged else " "
+        text = pattern.sub(lambda match, new=new: match.groupdict().get("label", "") + new, text)
     return text
 
 

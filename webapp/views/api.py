@@ -14,12 +14,13 @@ from flask.typing import ResponseReturnValue
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
 from webapp.search import current_engine
 from webapp.search.families import Explanation
+from webapp.search.identifiers import holds_identifiers
 from webapp.search.index import Hit
 from webapp.views.search import read_query
 
@@ -92,6 +93,8 @@ def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
         raise BadRequest(problem)
+    if holds_identifiers(query):
+        personal()  # the answer repeats the query, and with it the person's IDs
     limit = _limit()
     response = current_engine().search(query, limit)
     results = [_hit_json(hit) for hit in response.hits]
