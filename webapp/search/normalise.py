@@ -54,7 +54,7 @@ _SENTENCE_PLAIN = re.compile(rf"(?<![0-9A-Za-z])(?P<digits>{_HEXISH}{{8}})(?![0-
 _SENTENCE_DECIMAL = re.compile(r"(?<![\w\-\u2212])[-\u2212]?[1-9]\d{8,9}(?!\w)")
 # Words that say the number next to them is a code: "error 50126", "50126 error", "Fehlercode:
 # 50126", "status code -895352829".
-_CODE_WORD = r"(?:error|code|status|fehler\w*|hresult)"
+_CODE_WORD = r"(?:(?:error|status)[\s\-]*code|error|code|status|fehler\w*|hresult)"
 _LABEL_BEFORE = re.compile(rf"(?<![A-Za-z]){_CODE_WORD}\s*[:#=]?\s*#?$", re.IGNORECASE)
 _LABEL_AFTER = re.compile(rf"\s*[:)]?\s*{_CODE_WORD}(?![A-Za-z])", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w\-\u2212#])#?0*([1-9][0-9]{3,6})(?![\w\-])")
