@@ -52,7 +52,7 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
     ``details`` of a pasted error, their IDs are in the message for IT."""
     engine = current_engine()
     found = engine.resolve(code)
-    page_url = external_url(".code", typed=code)
+    page_url = external_url("codes.code", typed=code)
     if found.entry is not None:
         return render_template(
             "codes/code.html",
