@@ -89,8 +89,10 @@ def holds_identifiers(text: str) -> bool:
 
 def _replace(text: str, *, tagged: bool) -> str:
     for pattern, tag in _MASKS:
-        new = tag if tagged else " "
-        text = pattern.sub(lambda match, new=new: match.groupdict().get("label", "") + new, text)
+        replacement = tag if tagged else " "
+        if "label" in pattern.groupindex:  # the label stays, only what follows it goes
+            replacement = r"\g<label>" + replacement
+        text = pattern.sub(replacement, text)
     return text
 
 
