@@ -287,3 +287,28 @@ def test_only_the_first_200_characters_are_searched_for_words(
     assert 'href="/codes/' in shipped_client.get("/search?q=x+proxy").get_data(as_text=True)
     page = shipped_client.get("/search", query_string={"q": "x" * 199 + " proxy"})
     assert 'href="/codes/' not in page.get_data(as_text=True)
+
+
+def test_the_report_lists_no_id_or_phone_number_as_a_code_to_add(fresh_app: Flask) -> None:
+    client = fresh_app.test_client()
+    for typed in (
+        f"Request Id: {REQUEST_ID}",
+        f"Correlation Id: {CORRELATION_ID}",
+        f"App id: {APP_ID}",
+        "Device identifier: 4c3b2a19",
+        "Authenticator sends text to 0151234567 but nothing arrives",
+        "ticket 123456789 still open",
+        "zzqx blorf 203.0.113.7",
+        "0xCAA82F13",  # a real code the table lacks, for contrast
+    ):
+        with client.get("/search", query_string={"q": typed}, follow_redirects=True) as response:
+            response.get_data()
+    assert fresh_app.extensions["storage"].misses.flush(timeout=30)
+    report = fresh_app.test_cli_runner().invoke(args=["report"]).output
+    assert "0xCAA82F13" in report
+    for bogus in ("0x6F0E7B8C", "0x1A2B3C4D", "0x1FEC8E78", "0x4C3B2A19", "0x0903A807"):
+        assert bogus not in report
+    assert "0x075BCD15" not in report
+    for personal in ("6f0e7b8c", "0151234567", "123456789", "203.0.113.7"):
+        assert personal not in report
+    assert "zzqx blorf [ip]" in report
