@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import time
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -327,3 +328,26 @@ def test_gunicorn_logs_no_searched_words_by_default(gunicorn_site) -> None:
     text = log.read_text()
     assert "GET /search HTTP/1.1" in text
     assert "jane" not in text
+
+
+@pytest.mark.parametrize("log_queries", ["0", "1"])
+def test_gunicorn_never_logs_the_ids_of_a_pasted_error(gunicorn_site, log_queries: str) -> None:
+    """End to end: a pasted "More details" block answers with its code's page, and neither
+    Gunicorn's access log nor the application's lines hold its IDs, whatever LOG_QUERIES says."""
+    port, log = gunicorn_site(LOG_QUERIES=log_queries, LOG_FORMAT="json")
+    block = (
+        f"Error Code: 50126 Request Id: {PASTED_ID} "
+        "Correlation Id: 1a2b3c4d-5678-4e9f-8a7b-6c5d4e3f2a1b Timestamp: 2026-12-07T09:14:03Z"
+    )
+    url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": block})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Referer": url})) as answer:
+        assert answer.status == 200
+        assert answer.headers["Cache-Control"] == "private, no-store"
+        assert PASTED_ID in answer.read().decode()  # in the person's own page
+    deadline = time.monotonic() + 10
+    while '"path": "/search"' not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert '"path": "/search"' in text
+    for personal in (PASTED_ID, "6f0e7b8c", "1a2b3c4d"):
+        assert personal not in text
