@@ -22,7 +22,8 @@ from dataclasses import dataclass
 _HEX = "[0-9A-Fa-f]"
 _GUID = rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+# From the start of a run of non-spaces, taken whole (possessive): linear however long the run.
+_EMAIL = re.compile(r"(?<![^\s])[^\s@]++@[^\s@]+\.[^\s@]+")
 # A GUID, whole or cut after its second group ("6f0e7b8c-1234-…"); three or more hyphenated
 # groups of hex, such as its tail; 32 hex digits without hyphens. A code typed with one hyphen
 # ("CAA2-0003") is none of these.
