@@ -331,6 +331,7 @@ def test_gunicorn_logs_no_searched_words_by_default(gunicorn_site) -> None:
     assert "jane" not in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("log_queries", ["0", "1"])
 def test_gunicorn_never_logs_the_ids_of_a_pasted_error(gunicorn_site, log_queries: str) -> None:
     """End to end: a pasted "More details" block answers with its code's page, and neither
