@@ -232,6 +232,11 @@ PASTES = [
     (f"Error Code: 0xCAA82F13 Correlation Id: {CORRELATION_ID}", "/search"),  # an unknown code
     (DETAILS_BLOCK, "/api/search"),
 ]
+ADDRESSES = [  # a paste made into an address by hand: answered, but never kept
+    f"/codes/Error Code: 50126 Request Id: {REQUEST_ID}",
+    f"/de/codes/Fehlercode 50126 Korrelations-ID {CORRELATION_ID}",
+    f"/api/codes/AADSTS50126 Request Id: {REQUEST_ID}",
+]
 
 
 @pytest.mark.parametrize(("block", "path"), PASTES)
@@ -254,6 +259,17 @@ def test_pasted_ids_leave_no_trace(
     for value in PERSONAL:
         assert value not in stored
         assert value not in logged
+
+
+@pytest.mark.parametrize("path", ADDRESSES)
+def test_a_paste_in_a_code_address_is_never_kept(fresh_app: Flask, path: str) -> None:
+    store = fresh_app.extensions["page_cache"].store
+    kept = len(store)
+    with fresh_app.test_client().get(path) as response:
+        assert response.status_code in (200, 301, 404)
+        assert response.headers["Cache-Control"] == "private, no-store"
+    assert len(store) == kept
+    assert CORRELATION_ID not in everything_stored(fresh_app)
 
 
 def test_a_pasted_miss_is_counted_without_its_ids(fresh_app: Flask) -> None:
