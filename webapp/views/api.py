@@ -129,6 +129,8 @@ def codes() -> ResponseReturnValue:
 @bp.get("/codes/<path:typed>")
 @public(query=("lang",))
 def code(typed: str) -> ResponseReturnValue:
+    if holds_identifiers(typed):
+        personal()  # an address someone made of their own paste: never kept
     found = current_engine().resolve(typed)
     if found.choices:
         body = {

@@ -11,13 +11,13 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import code_number
 from webapp.feedback import ANSWERED_ARG, record_unknown_code
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
-from webapp.search.identifiers import PastedDetails
+from webapp.search.identifiers import PastedDetails, holds_identifiers
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
@@ -36,6 +36,8 @@ def table() -> ResponseReturnValue:
 @bp.get("/<path:typed>")
 @public(query=(ANSWERED_ARG,))
 def code(typed: str) -> ResponseReturnValue:
+    if holds_identifiers(typed):
+        personal()  # an address someone made of their own paste: never kept, even as a 301
     found = current_engine().resolve(typed)
     if found.choices:
         return render_template("codes/choices.html", typed=found.typed, choices=found.choices)
