@@ -244,6 +244,8 @@ class Settings:
     )
     gunicorn_threads: int = field(default=2, metadata={"parse": _whole_number(1)})
     forwarded_allow_ips: str = field(default="127.0.0.1,::1", metadata={"parse": _text})
+    # How often each worker asks the database whether a notice changed (webapp.notices.board).
+    notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
 
     @property
     def production(self) -> bool:

@@ -46,6 +46,7 @@ __all__ = [
     "CachedPage",
     "FastPath",
     "PageCache",
+    "clear_pages",
     "init_app",
     "on_each_answer",
     "personal",
@@ -131,6 +132,8 @@ class FastPath:
         it personal (the session is saved after every response hook, so only here can one
         see whether it set a cookie or said ``Vary: Cookie``)."""
         final: list[tuple[str, str]] = []
+        store = self.caching.store
+        generation = store.generation if store is not None else 0
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             final.extend(headers)
@@ -143,7 +146,7 @@ class FastPath:
             if _personal(final):
                 log.warning("The public page %s set a cookie; not kept", environ.get("PATH_INFO"))
             else:
-                self.caching.store.put(key, page)
+                self.caching.store.put(key, page, generation)
         return body
 
     def _lookup(self, environ: dict[str, Any]) -> CachedPage | None:
@@ -235,6 +238,14 @@ def _finish(response: Response) -> Response:
     response.headers.extend(headers)
     response.set_data(body)
     return response
+
+
+def clear_pages(app: Flask) -> None:
+    """Drop every page this worker keeps: something every page may show has changed (a
+    notice). Safe from any thread; a page being rendered meanwhile is not kept."""
+    store = app.extensions[EXTENSION_KEY].store
+    if store is not None:
+        store.clear()
 
 
 def init_app(app: Flask, language_of: LanguageOf) -> None:
