@@ -12,6 +12,10 @@ Later requests for the same key are answered by :class:`FastPath`, a WSGI layer 
 Flask, without calling the view: a public view has no side effect. What is counted per request
 is counted outside the cache (:mod:`webapp.counting`).
 
+**Personal answers of public views.** A public view whose answer holds something that
+identifies the person who asked (the IDs of a pasted sign-in error) calls :func:`personal`: that
+answer is sent ``private, no-store`` and never kept, and its callbacks are not repeated.
+
 **Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
 """
 
@@ -21,7 +25,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
@@ -45,6 +49,7 @@ __all__ = [
     "PageCache",
     "clear_pages",
     "init_app",
+    "personal",
     "public",
 ]
 
@@ -53,6 +58,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "page_cache"
 CANDIDATE_KEY = "webapp.page_cache.candidate"  # WSGI environ: (key, page) to keep if clean
 KEPT_STATUSES = frozenset({200, 301, 303, 404})
+PERSONAL_CONTROL = "private, no-store"
 StartResponse = Callable[..., Any]
 LanguageOf = Callable[[dict[str, Any]], str]
 
@@ -75,6 +81,12 @@ class PageCaching:
         return page_key(
             environ, self.language_of(environ), policy.query, policy.vary, self.with_host
         )
+
+
+def personal() -> None:
+    """Say that this request's answer holds something of the person who asked: it is sent
+    ``private, no-store`` and the page cache never keeps it, whatever the view's policy."""
+    g.personal_answer = True
 
 
 class FastPath:
@@ -184,7 +196,9 @@ def _finish(response: Response) -> Response:
     caching: PageCaching = current_app.extensions[EXTENSION_KEY]
     policy = policy_of(request.endpoint) if request.method in ("GET", "HEAD") else None
     own = response.headers.get("Cache-Control")  # the view decided (static files, /healthz)
-    if own and response.status_code != 200:
+    if g.get("personal_answer"):
+        policy, own = None, PERSONAL_CONTROL
+    elif own and response.status_code != 200:
         return response  # a 304 of the view's own, say: nothing to encode
     control = own or cache_control(policy, caching.lifetimes, response.status_code)
     # A view's own no-cache (a static file's plain or stale name) is not worth a place.
