@@ -245,3 +245,42 @@ def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
     yield start
     for process in started:
         stop_process(process)
+
+
+# --- A real OpenID Connect provider for the IT desk's sign-in -------------------------------
+
+
+@pytest.fixture
+def oidc_provider(tmp_path: Path) -> Iterator[Callable[..., tuple[str, subprocess.Popen]]]:
+    """Start node-oidc-provider (tests/oidc/provider.mjs, installed by .ci/run) on a free
+    loopback port: ``start(redirect_uri, host="localhost", keys=None)`` returns its issuer and
+    process. ``localhost`` is another site than the app's 127.0.0.1, as an identity provider
+    is in real life. Every provider started is stopped after the test."""
+    from support.oidc import PROVIDER_PACKAGE, PROVIDER_SCRIPT
+
+    node = shutil.which("node")
+    if node is None or not PROVIDER_PACKAGE.is_file():
+        reason = "node and oidc-provider (npm, under tests/oidc; .ci/run installs it) are needed"
+        if in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    started: list[subprocess.Popen] = []
+
+    def start(
+        redirect_uri: str, host: str = "localhost", keys: Path | None = None
+    ) -> tuple[str, subprocess.Popen]:
+        port = free_port()
+        issuer = f"http://{host}:{port}"
+        log = tmp_path / f"oidc-provider-{port}.log"
+        arguments = [node, str(PROVIDER_SCRIPT), issuer, str(port), redirect_uri]
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [*arguments, *([str(keys)] if keys else [])], stdout=out, stderr=subprocess.STDOUT
+            )
+        started.append(process)
+        wait_for_server(port, process, log)
+        return issuer, process
+
+    yield start
+    for process in started:
+        stop_process(process)

@@ -78,25 +78,27 @@ def _issuer(client: Any) -> str:
     return issuer
 
 
+def claims_options(client: Any) -> dict[str, Any]:
+    """What an ID token must say besides its signature, expiry and nonce (which Authlib always
+    checks): this provider as its issuer and this site as its audience. Authlib checks the
+    issuer by default, but the audience only through ``azp``: both are named here."""
+    return {
+        "iss": {"essential": True, "values": [_issuer(client)]},
+        "aud": {"essential": True, "values": [client.client_id]},
+    }
+
+
 def identity() -> Mapping[str, Any]:
     """The checked claims of the ID token this callback brings."""
     client = _client()
     try:
-        issuer = _issuer(client)
-        # Authlib checks the issuer by default, and the audience only through "azp": both
-        # are named here, as the two values this site trusts.
-        token = client.authorize_access_token(
-            claims_options={
-                "iss": {"essential": True, "values": [issuer]},
-                "aud": {"essential": True, "values": [client.client_id]},
-            }
-        )
+        token = client.authorize_access_token(claims_options=claims_options(client))
     except OAuthError as exc:  # state missing or wrong, an error from the provider
         raise SignInFailed(f"{exc.error}: {exc.description or ''}".strip(": ")) from exc
     except JoseError as exc:  # signature, issuer, audience, nonce, expiry
         raise SignInFailed(f"the ID token was refused: {exc}") from exc
     except (RequestException, ValueError, KeyError) as exc:
-        raise SignInFailed(f"the identity provider could not be reached: {exc}") from exc
+        raise SignInFailed(f"the identity provider's answer could not be used: {exc}") from exc
     claims = token.get("userinfo")
     if not claims:
         raise SignInFailed("the identity provider sent no ID token")

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from webapp.config import settings_of
@@ -38,6 +39,7 @@ from webapp.it_desk.lists import (
     unhelpful_rows,
 )
 from webapp.it_desk.lookups import current_counts
+from webapp.logs import request_id
 from webapp.storage import CODE, QUERY, StorageError, current_storage
 from webapp.storage.handled import feedback_per_code, mark
 
@@ -88,6 +90,21 @@ def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+@bp.errorhandler(HTTPException)
+def _error_page(error: HTTPException) -> ResponseReturnValue:
+    """The desk's errors in its own layout, saying what went wrong (a refused form, a read-only
+    token, an account not allowed), never the public site's words."""
+    status = error.code or 500
+    page = render_template(
+        "it/error.html",
+        status=status,
+        error_title=error.name,
+        error_description=error.description,
+        request_id=request_id(),
+    )
+    return page, status
 
 
 def _desk_language() -> str:
