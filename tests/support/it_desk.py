@@ -5,10 +5,13 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from webapp.it_desk.lookups import CodeCount, RisingCode
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _REFRESH = re.compile(r'http-equiv="refresh" content="0; url=([^"]+)"')
@@ -51,3 +54,31 @@ def refresh_target(page: TestResponse) -> str:
 def sign_in_with_token(client: FlaskClient, secret: str = NOTICES_TOKEN) -> TestResponse:
     page = client.get("/it/sign-in")
     return client.post("/it/sign-in", data={"csrf_token": csrf_token(page), "token": secret})
+
+
+class LookupsInMemory:
+    """Lookups per code and hour, as the counting's storage would answer the desk's questions
+    (:class:`webapp.it_desk.lookups.LookupCounts`)."""
+
+    def __init__(self) -> None:
+        self.hours: dict[tuple[str, datetime], int] = {}
+        self.rising_now: list[RisingCode] = []
+
+    def add(self, code: str, at: datetime, times: int = 1) -> None:
+        hour = at.replace(minute=0, second=0, microsecond=0)
+        self.hours[code, hour] = self.hours.get((code, hour), 0) + times
+
+    def per_code(self, since: datetime, until: datetime) -> list[CodeCount]:
+        totals: dict[str, int] = {}
+        for (code, hour), count in self.hours.items():
+            if since <= hour < until:
+                totals[code] = totals.get(code, 0) + count
+        return [CodeCount(code, n) for code, n in sorted(totals.items(), key=lambda x: -x[1])]
+
+    def per_hour(self, code: str, since: datetime, until: datetime) -> list[int]:
+        start = since.replace(minute=0, second=0, microsecond=0)
+        count = int((until - start).total_seconds() // 3600) + 1
+        return [self.hours.get((code, start + timedelta(hours=i)), 0) for i in range(count)]
+
+    def rising(self) -> list[RisingCode]:
+        return list(self.rising_now)
