@@ -464,8 +464,17 @@ LIST_COLUMNS = (
 )
 
 
-@bp.get("/<any(misses, unhelpful):which>.csv")
-def list_csv(which: str) -> ResponseReturnValue:
+@bp.get("/misses.csv")
+def misses_csv() -> ResponseReturnValue:
+    return _list_csv("misses")
+
+
+@bp.get("/unhelpful.csv")
+def unhelpful_csv() -> ResponseReturnValue:
+    return _list_csv("unhelpful")
+
+
+def _list_csv(which: str) -> ResponseReturnValue:
     report, marks = _lists(_list_period())
     rows = (
         miss_rows(report, marks, CODE) + miss_rows(report, marks, QUERY)
