@@ -60,7 +60,8 @@ def test_every_desk_route_without_a_session_sends_to_sign_in_and_shows_nothing(
     routes = desk_routes(app)
     assert {endpoint for endpoint, _, _ in routes} >= {
         "it_desk.now", "it_desk.codes", "it_desk.codes_csv", "it_desk.misses",
-        "it_desk.unhelpful", "it_desk.misses_csv", "it_desk.unhelpful_csv", "it_desk.handled", "it_desk.sign_out",
+        "it_desk.unhelpful", "it_desk.misses_csv", "it_desk.unhelpful_csv", "it_desk.handled",
+        "it_desk.sign_out",
     }  # fmt: skip
     for endpoint, method, path in routes:
         response = client.open(path, method=method)

@@ -64,7 +64,8 @@ def test_no_page_a_person_reads_sets_a_cookie_or_forbids_caching(
     client = shipped_app.test_client(use_cookies=False)
     pages = addresses(shipped_app, client)
     assert {endpoint for endpoint, _ in pages} >= {
-        "it_desk.now", "it_desk.sign_in", "pages.home", "pages.page", "codes.table", "codes.code", "search.search",
+        "it_desk.now", "it_desk.sign_in",
+        "pages.home", "pages.page", "codes.table", "codes.code", "search.search",
         "search.opensearch", "api.code", "api.codes", "api.search", "static",
     }  # fmt: skip
     for endpoint, path in pages:
