@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import make_app
 from flask import Flask
+from support.apps import make_app
 
 from webapp.caching import CachedPage, PageCache
 from webapp.caching.compression import accepts_gzip

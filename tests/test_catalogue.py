@@ -7,8 +7,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CONTENT
 from flask.testing import FlaskClient
+from support.content import SHIPPED_CONTENT
 
 from webapp.content import load_site
 from webapp.content.model import FIXERS

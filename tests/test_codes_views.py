@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ORIGINAL_ARTICLE_CODES
 from flask.testing import FlaskClient
+from support.content import ORIGINAL_ARTICLE_CODES
 
 
 def test_code_table_lists_every_code_with_anchor_and_link(client: FlaskClient) -> None:
@@ -45,7 +45,7 @@ def test_prepared_message_opens_an_email_to_it(client: FlaskClient) -> None:
 
 
 def test_helpdesk_url_is_offered_when_configured(content_dir, tmp_path) -> None:
-    from conftest import make_app
+    from support.apps import make_app
 
     app = make_app(content_dir, tmp_path, IT_CONTACT_URL="https://help.example.org/new")
     html = app.test_client().get("/codes/0xCAA20003").get_data(as_text=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import ORIGINAL_ARTICLE_CODES, SHIPPED_CONTENT, write_content
+from support.content import ORIGINAL_ARTICLE_CODES, SHIPPED_CONTENT, write_content
 
 from webapp import create_app
 from webapp.cli import check_content
@@ -48,7 +48,7 @@ def test_small_content_loads_with_rendered_markdown(content_dir: Path) -> None:
 
 
 def test_duplicate_code_is_refused(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     duplicate = CODES_TOML + CODES_TOML.split("[[code]]")[1].join(["[[code]]", ""])
     problems = problems_for(tmp_path, **{"codes.toml": duplicate})
@@ -58,7 +58,7 @@ def test_duplicate_code_is_refused(tmp_path: Path) -> None:
 
 
 def test_malformed_code_is_refused_with_the_expected_form(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path, **{"codes.toml": CODES_TOML.replace('"0xCAA20003"', '"0xcaa2003"')}
@@ -70,7 +70,7 @@ def test_malformed_code_is_refused_with_the_expected_form(tmp_path: Path) -> Non
 
 
 def test_missing_field_is_named(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path,
@@ -80,7 +80,7 @@ def test_missing_field_is_named(tmp_path: Path) -> None:
 
 
 def test_mistyped_field_is_named(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path, **{"codes.toml": CODES_TOML.replace('keywords = ["clock"]', "keyword = 1")}
@@ -89,7 +89,7 @@ def test_mistyped_field_is_named(tmp_path: Path) -> None:
 
 
 def test_wrong_type_is_explained(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path,
@@ -159,14 +159,14 @@ def test_working_internal_and_external_links_pass(tmp_path: Path) -> None:
 
 
 def test_broken_link_in_a_code_step_is_refused(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(tmp_path, **{"codes.toml": CODES_TOML.replace("/faq#why", "/faq#gone")})
     assert any("code #2 (0xCAA82EE2): broken link '/faq#gone'" in p for p in problems)
 
 
 def test_bad_family_prefix_and_decoder_are_refused(tmp_path: Path) -> None:
-    from conftest import FAMILIES_TOML
+    from support.content import FAMILIES_TOML
 
     families = FAMILIES_TOML.replace('"0xCAA8"', '"CAA8"').replace('"network"', '"morse"')
     problems = problems_for(tmp_path, **{"families.toml": families})
@@ -174,7 +174,7 @@ def test_bad_family_prefix_and_decoder_are_refused(tmp_path: Path) -> None:
 
 
 def test_catalogue_duplicate_of_the_code_table_names_both_places(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path,
@@ -198,7 +198,7 @@ def test_malformed_catalogue_code_is_refused(tmp_path: Path, typed: str) -> None
 
 
 def test_unknown_fixer_is_refused_with_the_choices(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path, **{"codes.toml": CODES_TOML.replace('fixer = "you"', 'fixer = "me"', 1)}
@@ -220,7 +220,7 @@ def test_translation_may_not_change_microsofts_name_or_the_fixer(tmp_path: Path)
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     problems = problems_for(
         tmp_path,
@@ -257,7 +257,7 @@ def test_check_content_command_passes_on_good_content(content_dir: Path) -> None
 
 def test_check_content_command_lists_each_problem_and_fails(tmp_path: Path) -> None:
     from click.testing import CliRunner
-    from conftest import CODES_TOML
+    from support.content import CODES_TOML
 
     root = write_content(
         tmp_path / "content",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app
 from flask import Flask
+from support.apps import make_app
 
 from webapp.storage.tables import feedback
 

@@ -28,7 +28,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import start_gunicorn, stop_process, write_content
+from support.content import write_content
+from support.servers import start_gunicorn, stop_process
 
 from webapp.storage import database_url as resolve_url
 from webapp.storage.tables import feedback

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import in_ci
+from support.environment import in_ci
 
 from webapp.config import PROJECT_ROOT, variables
 

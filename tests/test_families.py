@@ -4,7 +4,7 @@ number read it: a network error number in 0xCAA8xxxx, an HTTP status in 0xCAA3xx
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED_CONTENT
+from support.content import SHIPPED_CONTENT
 
 from webapp.content import load_content
 from webapp.search.families import explain, family_of

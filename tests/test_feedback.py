@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
+from support.apps import make_app
 
 from webapp.storage import Storage
 from webapp.storage.tables import feedback, metadata

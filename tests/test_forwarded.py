@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CONTENT
+from support.content import SHIPPED_CONTENT
 
 
 def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:

@@ -8,11 +8,11 @@ import string
 from urllib.parse import quote
 
 import pytest
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.apps import make_app
 
 # Any text a URL can carry: every code point but surrogates (not encodable), control characters
 # included; sometimes very long.
@@ -33,7 +33,7 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    from conftest import write_content
+    from support.content import write_content
 
     tmp = tmp_path_factory.mktemp("fuzz")
     content = write_content(tmp / "content")

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CONTENT, make_app, write_content
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import SHIPPED_CONTENT, write_content
 
 from webapp.content import load_site
 from webapp.search.engine import SearchEngine

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_serving import free_port
+from support.servers import free_port
 
 from webapp.config import PROJECT_ROOT
 

@@ -12,9 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED_CONTENT, make_app
 from flask import Flask
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import SHIPPED_CONTENT
 from support.it_desk import (
     NOTICES_TOKEN,
     READ_TOKEN,
@@ -27,7 +28,8 @@ from support.it_desk import (
 from webapp.config import SettingError, Settings
 from webapp.it_desk import access, provide
 from webapp.it_desk.lookups import RisingCode
-from webapp.storage import CODE, QUERY
+from webapp.storage import MISS_CODE as CODE
+from webapp.storage import MISS_QUERY as QUERY
 from webapp.storage.store import Storage
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 from authlib.integrations.requests_client import OAuth2Session
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
 from joserfc.errors import JoseError
+from support.apps import make_app
 from support.it_desk import NOTICES_TOKEN, accept_tokens, refresh_target, sign_in_with_token
 from support.oidc import (
     CLIENT_ID,

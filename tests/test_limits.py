@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import make_app
 from flask import Flask
 from flask.testing import FlaskClient
+from support.apps import make_app
 
 from webapp.ratelimit import TOO_MANY_POSTS
 

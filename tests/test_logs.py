@@ -12,9 +12,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_app
 from flask import Flask, abort
 from flask.testing import FlaskClient
+from support.apps import make_app
 
 from webapp.logs import GunicornLogger, JsonFormatter, RequestIdFilter, configure_logging
 

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import make_app
+from support.apps import make_app
 
 from webapp.storage import Storage
 from webapp.storage import database_url as resolve_url

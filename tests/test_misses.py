@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import HOME_MD, SHIPPED_CONTENT, make_app, write_content
 from flask import Flask
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import HOME_MD, SHIPPED_CONTENT, write_content
 
 from webapp.feedback.misses import normalise_query
-from webapp.storage import DROPPED, MAX_TERM_LENGTH, Storage
+from webapp.storage import MAX_TERM_LENGTH, MISS_DROPPED, Storage
 from webapp.storage.recorder import MissRecorder, PendingMiss
 from webapp.storage.tables import search_miss
 
@@ -205,7 +206,7 @@ def test_new_terms_per_day_are_bounded_by_the_setting(content_dir, tmp_path: Pat
     assert misses(app) == {
         ("query", "zzalphazz"): 2,
         ("query", "zzbravozz"): 1,
-        (DROPPED, ""): 2,
+        (MISS_DROPPED, ""): 2,
     }
 
 
@@ -310,7 +311,7 @@ def test_one_address_adds_at_most_its_ceiling_of_new_terms_a_day(content_dir, tm
         ("query", "zzalphazz"): 2,  # a term it added already still counts
         ("query", "zzbravozz"): 1,
         ("query", "printer on fire"): 1,  # another address is not held back
-        (DROPPED, "client"): 2,
+        (MISS_DROPPED, "client"): 2,
     }
     report = app.test_cli_runner().invoke(args=["report"]).output
     assert "2 more searches found nothing but were not kept: one address" in report
@@ -342,7 +343,7 @@ def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask
     assert misses(app) == {
         ("query", "zzfirstzz"): 1,
         ("query", "zzonezz"): 1,
-        (DROPPED, "queue"): 2,
+        (MISS_DROPPED, "queue"): 2,
     }
     report = app.test_cli_runner().invoke(args=["report"]).output
     assert "2 more searches found nothing but were not kept: the database could not keep up" in (

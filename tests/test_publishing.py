@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import CODES_TOML, SHIPPED_CONTENT, write_content
-from test_serving import GUNICORN, environment, free_port
+from support.content import CODES_TOML, SHIPPED_CONTENT, write_content
+from support.servers import GUNICORN, environment, free_port
 
 from webapp.config import PROJECT_ROOT
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import make_app
 from flask import Flask
+from support.apps import make_app
 
 from webapp.feedback.report import CSV_COLUMNS
-from webapp.storage import CODE, QUERY, Storage
+from webapp.storage import MISS_CODE, MISS_QUERY, Storage
 
 NOW = datetime.now(UTC)
 RECENT = NOW - timedelta(days=2)
@@ -26,14 +26,14 @@ def seeded(database_url: str, content_dir: Path, tmp_path: Path) -> Iterator[Fla
     app = make_app(content_dir, tmp_path, DATABASE_URL=database_url)
     store: Storage = app.extensions["storage"]
     for _ in range(5):
-        store.record_miss(CODE, "0xCAA2FFFF", now=RECENT)
+        store.record_miss(MISS_CODE, "0xCAA2FFFF", now=RECENT)
     for _ in range(2):
-        store.record_miss(CODE, "0xCAA3EEEE", now=RECENT)
-    store.record_miss(CODE, "0xCAA4DDDD", now=OLD)
+        store.record_miss(MISS_CODE, "0xCAA3EEEE", now=RECENT)
+    store.record_miss(MISS_CODE, "0xCAA4DDDD", now=OLD)
     for _ in range(3):
-        store.record_miss(QUERY, "printer on fire", now=RECENT)
-    store.record_miss(QUERY, "=cmd|' /C calc'!A0", now=RECENT)
-    store.record_miss(QUERY, "ancient question", now=OLD)
+        store.record_miss(MISS_QUERY, "printer on fire", now=RECENT)
+    store.record_miss(MISS_QUERY, "=cmd|' /C calc'!A0", now=RECENT)
+    store.record_miss(MISS_QUERY, "ancient question", now=OLD)
     answers = [
         ("code", "0xCAA20003", "", False, "The clock is right.", "Restarted twice"),
         ("code", "0xCAA20003", "", False, "", ""),
@@ -82,7 +82,7 @@ def test_text_report_lists_misses_and_unhelpful_answers(seeded: Flask) -> None:
 
 def test_long_terms_are_cut_not_dropped(app: Flask) -> None:
     store: Storage = app.extensions["storage"]
-    store.record_miss(QUERY, "z" * 200)
+    store.record_miss(MISS_QUERY, "z" * 200)
     out = run(app).output
     assert "z" * 39 + "…" in out and "z" * 41 not in out
     assert "z" * 200 in run(app, "--format", "csv").output  # whole in the spreadsheet
@@ -150,7 +150,7 @@ def test_misses_over_the_daily_bound_are_reported(content_dir, tmp_path) -> None
     app = make_app(content_dir, tmp_path, MISSES_PER_DAY=1)
     store: Storage = app.extensions["storage"]
     for word in ("one", "two", "three"):
-        store.record_miss(QUERY, word)
+        store.record_miss(MISS_QUERY, word)
     assert "2 more searches found nothing but were not kept" in run(app).output
     assert "not kept,(daily limit reached),,2" in run(app, "--format", "csv").output
 
@@ -190,9 +190,9 @@ def test_misses_are_reported_per_language(database_url: str, content_dir, tmp_pa
     store: Storage = app.extensions["storage"]
     try:
         for language in ("de", "de", "en"):
-            store.record_miss(QUERY, "drucker brennt", language, now=RECENT)
-        store.record_miss(QUERY, "kept before languages", now=RECENT)  # a version 2 row
-        store.record_miss(CODE, "0xCAA2FFFF", "de", now=RECENT)
+            store.record_miss(MISS_QUERY, "drucker brennt", language, now=RECENT)
+        store.record_miss(MISS_QUERY, "kept before languages", now=RECENT)  # a version 2 row
+        store.record_miss(MISS_CODE, "0xCAA2FFFF", "de", now=RECENT)
         store.add_feedback("page", "faq", "why", False, "Zu lang", language="de", now=RECENT)
 
         out = run(app).output

@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from conftest import free_port, in_ci, start_gunicorn, stop_process, wait_for_server
+from support.environment import in_ci
+from support.servers import free_port, start_gunicorn, stop_process, wait_for_server
 
 from webapp.config import PROJECT_ROOT
 from webapp.security import security_headers

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SHIPPED_CONTENT
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.content import SHIPPED_CONTENT
 
 from webapp.content import load_content
 from webapp.search.engine import SearchEngine

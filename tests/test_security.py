@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app, write_content
 from flask import Flask, abort
 from flask.testing import FlaskClient
+from support.apps import make_app
+from support.content import write_content
 from werkzeug.test import TestResponse
 
 from webapp import create_app

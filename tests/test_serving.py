@@ -6,11 +6,8 @@ Headers, request ids, JSON access logs and the production secret-key check, end 
 from __future__ import annotations
 
 import json
-import os
 import secrets
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -18,32 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.servers import GUNICORN, environment, free_port
 
 from webapp.config import PROJECT_ROOT
-
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "HTTPS", "PROXY_COUNT"}
-    }
-    env.update(
-        BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-        GUNICORN_THREADS="2",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'serving.sqlite3'}",
-        **extra,
-    )
-    return env
 
 
 @pytest.fixture

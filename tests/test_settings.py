@@ -7,7 +7,7 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from conftest import TEST_SECRET_KEY, make_app
+from support.apps import TEST_SECRET_KEY, make_app
 
 from webapp import create_app
 from webapp.config import PROJECT_ROOT, SettingError, Settings, settings_of

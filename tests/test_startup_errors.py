@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CODES_TOML, write_content
+from support.content import CODES_TOML, write_content
 
 from webapp.config import PROJECT_ROOT
 

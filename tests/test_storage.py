@@ -12,10 +12,18 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import make_app, postgres_url
+from support.apps import make_app
+from support.environment import postgres_url
 
 from webapp import storage as storage_module
-from webapp.storage import CODE, DROPPED, MAX_TERM_LENGTH, QUERY, Storage, StorageError
+from webapp.storage import (
+    MAX_TERM_LENGTH,
+    MISS_CODE,
+    MISS_DROPPED,
+    MISS_QUERY,
+    Storage,
+    StorageError,
+)
 from webapp.storage import database_url as resolve_url
 from webapp.storage.migrate import head
 from webapp.storage.tables import feedback, search_miss
@@ -216,23 +224,23 @@ def test_fifty_concurrent_answers_store_fifty_rows(storage: Storage) -> None:
 def test_a_miss_is_counted_with_first_and_last_seen(storage: Storage) -> None:
     first = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
     last = first + timedelta(hours=5)
-    assert storage.record_miss(QUERY, "vpn broken", now=first)
-    assert storage.record_miss(QUERY, "vpn broken", now=last)
+    assert storage.record_miss(MISS_QUERY, "vpn broken", now=first)
+    assert storage.record_miss(MISS_QUERY, "vpn broken", now=last)
     (row,) = _rows(storage, search_miss)
-    assert (row.kind, row.term, row.count, row.day) == (QUERY, "vpn broken", 2, first.date())
+    assert (row.kind, row.term, row.count, row.day) == (MISS_QUERY, "vpn broken", 2, first.date())
     assert (row.first_seen, row.last_seen) == (first, last)
 
 
 def test_misses_are_kept_per_language(storage: Storage) -> None:
     for language in ("de", "en", "de"):
-        assert storage.record_miss(QUERY, "drucker", language)
-        assert storage.record_miss(CODE, "0xCAA2FFFF", language)
+        assert storage.record_miss(MISS_QUERY, "drucker", language)
+        assert storage.record_miss(MISS_CODE, "0xCAA2FFFF", language)
     counts = {(r.kind, r.language, r.term): r.count for r in _rows(storage, search_miss)}
     assert counts == {
-        (QUERY, "de", "drucker"): 2,
-        (QUERY, "en", "drucker"): 1,
-        (CODE, "de", "0xCAA2FFFF"): 2,
-        (CODE, "en", "0xCAA2FFFF"): 1,
+        (MISS_QUERY, "de", "drucker"): 2,
+        (MISS_QUERY, "en", "drucker"): 1,
+        (MISS_CODE, "de", "0xCAA2FFFF"): 2,
+        (MISS_CODE, "en", "0xCAA2FFFF"): 1,
     }
 
 
@@ -242,13 +250,13 @@ def test_misses_over_the_bound_are_one_daily_total_whatever_the_language(
     store = Storage(resolve_url(database_url, tmp_path), misses_per_day=1)
     store.init_schema()
     try:
-        assert store.record_miss(QUERY, "one", "en")
-        assert not store.record_miss(QUERY, "two", "de")
-        assert not store.record_miss(QUERY, "three", "en")
+        assert store.record_miss(MISS_QUERY, "one", "en")
+        assert not store.record_miss(MISS_QUERY, "two", "de")
+        assert not store.record_miss(MISS_QUERY, "three", "en")
         rows = _rows(store, search_miss)
         assert [(r.kind, r.language, r.term, r.count) for r in rows] == [
-            (QUERY, "en", "one", 1),
-            (DROPPED, "", "", 2),
+            (MISS_QUERY, "en", "one", 1),
+            (MISS_DROPPED, "", "", 2),
         ]
     finally:
         store.dispose()
@@ -256,8 +264,8 @@ def test_misses_over_the_bound_are_one_daily_total_whatever_the_language(
 
 def test_misses_are_kept_per_day(storage: Storage) -> None:
     day_one = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
-    storage.record_miss(CODE, "0xCAA2FFFF", now=day_one)
-    storage.record_miss(CODE, "0xCAA2FFFF", now=day_one + timedelta(minutes=2))
+    storage.record_miss(MISS_CODE, "0xCAA2FFFF", now=day_one)
+    storage.record_miss(MISS_CODE, "0xCAA2FFFF", now=day_one + timedelta(minutes=2))
     assert [(r.day.isoformat(), r.count) for r in _rows(storage, search_miss)] == [
         ("2025-03-01", 1),
         ("2025-03-02", 1),
@@ -265,36 +273,38 @@ def test_misses_are_kept_per_day(storage: Storage) -> None:
 
 
 def test_concurrent_misses_lose_no_increment(storage: Storage) -> None:
-    results = _run_at_once(50, lambda i: storage.record_miss(QUERY, "same words"))
+    results = _run_at_once(50, lambda i: storage.record_miss(MISS_QUERY, "same words"))
     assert all(results)
-    results = _run_at_once(30, lambda i: storage.record_miss(CODE, f"0xCAA2{i:04X}"))
+    results = _run_at_once(30, lambda i: storage.record_miss(MISS_CODE, f"0xCAA2{i:04X}"))
     assert all(results)
     rows = _rows(storage, search_miss)
-    assert [r.count for r in rows if r.kind == QUERY] == [50]
-    assert sorted(r.term for r in rows if r.kind == CODE) == [f"0xCAA2{i:04X}" for i in range(30)]
+    assert [r.count for r in rows if r.kind == MISS_QUERY] == [50]
+    assert sorted(r.term for r in rows if r.kind == MISS_CODE) == [
+        f"0xCAA2{i:04X}" for i in range(30)
+    ]
 
 
 def test_new_terms_per_day_are_bounded(database_url: str, tmp_path: Path) -> None:
     store = Storage(resolve_url(database_url, tmp_path), misses_per_day=3)
     store.init_schema()
     try:
-        kept = [store.record_miss(QUERY, f"junk {i}") for i in range(10)]
+        kept = [store.record_miss(MISS_QUERY, f"junk {i}") for i in range(10)]
         assert kept == [True] * 3 + [False] * 7
-        assert store.record_miss(QUERY, "junk 0")  # a term already kept is still counted
+        assert store.record_miss(MISS_QUERY, "junk 0")  # a term already kept is still counted
         rows = _rows(store, search_miss)
         assert len(rows) == 4  # three terms and the day's count of the rest
-        assert {r.term: r.count for r in rows if r.kind == QUERY} == {
+        assert {r.term: r.count for r in rows if r.kind == MISS_QUERY} == {
             "junk 0": 2,
             "junk 1": 1,
             "junk 2": 1,
         }
-        assert [r.count for r in rows if r.kind == DROPPED] == [7]
+        assert [r.count for r in rows if r.kind == MISS_DROPPED] == [7]
     finally:
         store.dispose()
 
 
 def test_terms_are_cut_to_a_bound(storage: Storage) -> None:
-    storage.record_miss(QUERY, "x" * 5000)
+    storage.record_miss(MISS_QUERY, "x" * 5000)
     (row,) = _rows(storage, search_miss)
     assert len(row.term) == MAX_TERM_LENGTH
 
@@ -309,10 +319,10 @@ def test_a_database_that_is_down_pauses_misses_and_logs_once(tmp_path: Path, cap
     sa.event.listen(sa.Engine, "do_connect", count_attempt)  # every engine, the migrations' too
     try:
         with caplog.at_level(logging.ERROR, logger="webapp.storage"):
-            assert store.record_miss(QUERY, "anything") is False
+            assert store.record_miss(MISS_QUERY, "anything") is False
             tried = len(attempts)
             for _ in range(100):
-                assert store.record_miss(QUERY, "anything") is False
+                assert store.record_miss(MISS_QUERY, "anything") is False
     finally:
         sa.event.remove(sa.Engine, "do_connect", count_attempt)
     assert tried >= 1 and len(attempts) == tried  # paused: no more attempts to connect
@@ -334,7 +344,7 @@ def _write_from_a_process(url: str, worker: int, count: int) -> None:
     try:
         for i in range(count):
             store.add_feedback("code", "0xCAA20003", "", True, f"{worker}-{i}")
-            store.record_miss(QUERY, "shared term")
+            store.record_miss(MISS_QUERY, "shared term")
     finally:
         store.dispose()
 

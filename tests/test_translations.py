@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_content
+from support.content import write_content
 
 from webapp.cli import check_content
 from webapp.content import ContentError, load_site
@@ -183,7 +183,7 @@ def test_translation_without_a_catalogue_is_listed(tmp_path: Path) -> None:
 
 
 def test_shipped_german_is_complete() -> None:
-    from conftest import SHIPPED_CONTENT
+    from support.content import SHIPPED_CONTENT
 
     site = load_site(SHIPPED_CONTENT)
     assert site.languages == ("en", "de")
@@ -220,7 +220,7 @@ def test_interface_template_holds_every_string_the_code_marks(tmp_path: Path) ->
 
 
 def shipped_copy(tmp_path: Path) -> Path:
-    from conftest import SHIPPED_CONTENT
+    from support.content import SHIPPED_CONTENT
 
     return Path(shutil.copytree(SHIPPED_CONTENT, tmp_path / "content"))
 
@@ -245,7 +245,7 @@ LAZY = "Please choose Yes or No."  # marked with lazy_gettext, in the feedback f
 
 
 def test_check_content_passes_the_shipped_catalogues() -> None:
-    from conftest import SHIPPED_CONTENT
+    from support.content import SHIPPED_CONTENT
 
     result = check(SHIPPED_CONTENT)
     assert result.exit_code == 0, result.output

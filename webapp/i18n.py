@@ -34,7 +34,7 @@ from webapp.addresses import site_origin
 from webapp.caching.policy import used_query
 from webapp.config import settings_of
 from webapp.content import current_site
-from webapp.content.catalogues import read_catalogue
+from webapp.content.messages import read_catalogue
 
 log = logging.getLogger(__name__)
 

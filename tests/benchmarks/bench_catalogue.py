@@ -92,8 +92,8 @@ def main() -> None:
         )
 
     from webapp.content import load_site
-    from webapp.search.codes import normalise_code
     from webapp.search.engine import SearchEngine
+    from webapp.search.normalise import normalise_code
 
     site = load_site(SHIPPED)
     for language, content in site.contents.items():

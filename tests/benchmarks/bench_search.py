@@ -26,7 +26,7 @@ from pathlib import Path
 
 from webapp import create_app
 from webapp.search import engine_for
-from webapp.search.codes import normalise_code
+from webapp.search.normalise import normalise_code
 
 WORDS = (
     "sign in account password network proxy server connection certificate clock time date "

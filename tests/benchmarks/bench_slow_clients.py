@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import test_reverse_proxy as proxy_test
-from conftest import free_port, start_gunicorn, stop_process, wait_for_server
+from support.servers import free_port, start_gunicorn, stop_process, wait_for_server
 
 PATHS = ("/", "/faq", "/codes", "/codes/0xCAA20003", "/search?q=clock") * 2
 

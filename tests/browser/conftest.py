@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHIPPED_CONTENT, make_app
+from support.apps import make_app
+from support.content import SHIPPED_CONTENT
 from werkzeug.serving import make_server
 
 from .support import (

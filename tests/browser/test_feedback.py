@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import SHIPPED_CONTENT, make_app
+from support.apps import make_app
+from support.content import SHIPPED_CONTENT
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response
 

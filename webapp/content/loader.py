@@ -23,7 +23,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from webapp.content.catalogues import CATALOGUE, read_catalogue
+from webapp.content.messages import CATALOGUE, read_catalogue
 from webapp.content.model import Content, Site
 from webapp.content.problems import ContentError, Problem, Problems
 from webapp.content.reader import Reader

@@ -16,7 +16,7 @@ import unicodedata
 from webapp.caching import on_each_answer
 from webapp.i18n import current_language
 from webapp.search import SearchResponse
-from webapp.storage import CODE, MAX_TERM_LENGTH, QUERY, current_storage
+from webapp.storage import MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY, current_storage
 
 _EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
@@ -35,14 +35,14 @@ def record_search_miss(response: SearchResponse) -> None:
     if response.entry is not None:
         return
     if response.code is not None:
-        _record(CODE, response.code)
+        _record(MISS_CODE, response.code)
     elif not response.found:
-        _record(QUERY, normalise_query(response.query))
+        _record(MISS_QUERY, normalise_query(response.query))
 
 
 def record_unknown_code(code: str) -> None:
     """Record a page view of a well-formed code the table lacks as a miss."""
-    _record(CODE, code)
+    _record(MISS_CODE, code)
 
 
 def _record(kind: str, term: str) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import url_for
 
 from webapp.content.model import CODE, NO_CODE, PAGE, Content
-from webapp.search.codes import normalise_code
+from webapp.search.normalise import normalise_code
 
 MAX_ABOUT_LENGTH = 200
 # The query argument of a page that thanks for an answer: ``?answered=code:0xCAA20003``.

@@ -10,17 +10,17 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.feedback.report import describe_answer
 from webapp.feedback.topics import Topic
-from webapp.storage import CODE, QUERY, Report, current_storage
+from webapp.storage import MISS_CODE, MISS_QUERY, Report, current_storage
 from webapp.storage.handled import Handled, read_all
 
 UNHELPFUL = "unhelpful"
 MOST_ROWS = 200
 
 # What usually mends each kind of row; the form offers it first.
-SUGGESTED = {CODE: "page", QUERY: "keyword", UNHELPFUL: "rewrite"}
+SUGGESTED = {MISS_CODE: "page", MISS_QUERY: "keyword", UNHELPFUL: "rewrite"}
 ADVICE = {
-    CODE: _l("Add the code to the table (content/catalogue), or a family that explains it."),
-    QUERY: _l("Add these words as keywords to the answer people were looking for."),
+    MISS_CODE: _l("Add the code to the table (content/catalogue), or a family that explains it."),
+    MISS_QUERY: _l("Add these words as keywords to the answer people were looking for."),
     UNHELPFUL: _l("Read what people wrote, then rewrite the answer or add a step."),
 }
 
@@ -65,7 +65,7 @@ def read_report(since: datetime) -> tuple[Report, dict]:
 
 
 def miss_rows(report: Report, marks: dict, list_name: str) -> list[Row]:
-    misses = report.unknown_codes if list_name == CODE else report.queries
+    misses = report.unknown_codes if list_name == MISS_CODE else report.queries
     return [
         Row(
             list_name,

@@ -40,7 +40,7 @@ from webapp.it_desk.lists import (
 )
 from webapp.it_desk.lookups import current_counts
 from webapp.logs import request_id
-from webapp.storage import CODE, QUERY, StorageError, current_storage
+from webapp.storage import MISS_CODE, MISS_QUERY, StorageError, current_storage
 from webapp.storage.handled import feedback_per_code, mark
 
 bp = Blueprint("it_desk", __name__, url_prefix="/it")
@@ -431,8 +431,8 @@ def misses() -> ResponseReturnValue:
     return render_template(
         "it/misses.html",
         period=period,
-        codes=ordered(miss_rows(report, marks, CODE)),
-        queries=ordered(miss_rows(report, marks, QUERY)),
+        codes=ordered(miss_rows(report, marks, MISS_CODE)),
+        queries=ordered(miss_rows(report, marks, MISS_QUERY)),
         handled_form=HandledForm,
     )
 
@@ -477,7 +477,7 @@ def unhelpful_csv() -> ResponseReturnValue:
 def _list_csv(which: str) -> ResponseReturnValue:
     report, marks = _lists(_list_period())
     rows = (
-        miss_rows(report, marks, CODE) + miss_rows(report, marks, QUERY)
+        miss_rows(report, marks, MISS_CODE) + miss_rows(report, marks, MISS_QUERY)
         if which == "misses"
         else unhelpful_rows(report, marks)
     )

@@ -12,8 +12,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from webapp.content.model import NO_CODE, CodeEntry, Content
-from webapp.search.codes import bare_number, near_code_digits, normalise_code
 from webapp.search.families import Explanation, explain
+from webapp.search.normalise import bare_number, near_code_digits, normalise_code
 
 DID_YOU_MEAN_DISTANCE = 2
 DID_YOU_MEAN_LIMIT = 3

@@ -15,8 +15,9 @@ writes, so it is kept small and defensive:
 - **Never in the way**: every wait is bounded by ``DATABASE_TIMEOUT``; a failure is a
   :class:`StorageError` (feedback then answers 503 with the person's words kept).
 
-The parts: :mod:`.engine` (which database, and how long to wait for it), :mod:`.tables`,
-:mod:`.feedback` and :mod:`.misses` (the writes), :mod:`.report` (the reads), :mod:`.migrate`
+The parts: :mod:`.connections` (which database, how long to wait for it, and the one error a
+failure becomes), :mod:`.tables`,
+:mod:`.feedback` and :mod:`.misses` (the writes), :mod:`.queries` (the reads), :mod:`.migrate`
 (Alembic, with the scripts in ``migrations/``), :mod:`.store` (the :class:`Storage` the site
 uses). The schema is created, or upgraded, by ``flask --app webapp init-db`` and automatically
 at start-up; both are idempotent and safe when several processes start at once.
@@ -31,18 +32,24 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from webapp.config import settings_of
-from webapp.storage.engine import database_url
-from webapp.storage.report import Comment, Miss, Report, Unhelpful
-from webapp.storage.store import DEFAULT_TIMEOUT_S, Storage, StorageError
-from webapp.storage.tables import CODE, DROPPED, MAX_TERM_LENGTH, MAX_TEXT_LENGTH, QUERY
+from webapp.storage.connections import StorageError, database_url
+from webapp.storage.queries import Comment, Miss, Report, Unhelpful
+from webapp.storage.store import DEFAULT_TIMEOUT_S, Storage
+from webapp.storage.tables import (
+    MAX_TERM_LENGTH,
+    MAX_TEXT_LENGTH,
+    MISS_CODE,
+    MISS_DROPPED,
+    MISS_QUERY,
+)
 
 __all__ = [
-    "CODE",
     "DEFAULT_TIMEOUT_S",
-    "DROPPED",
     "MAX_TERM_LENGTH",
     "MAX_TEXT_LENGTH",
-    "QUERY",
+    "MISS_CODE",
+    "MISS_DROPPED",
+    "MISS_QUERY",
     "Comment",
     "Miss",
     "Report",

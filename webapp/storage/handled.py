@@ -9,8 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from webapp.content.model import CODE
 from webapp.storage.tables import (
-    CODE,
     HANDLED_ACTIONS,
     HANDLED_LISTS,
     MAX_PERSON_LENGTH,

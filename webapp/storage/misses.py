@@ -2,7 +2,7 @@
 
 Counters are upserts (``INSERT ... ON CONFLICT DO UPDATE``), so concurrent writers lose no
 increment. At most ``misses_per_day`` new terms are kept per day; misses not kept only add to
-that day's DROPPED row for the reason (``DROPPED_REASONS``), so a flood cannot fill the disk.
+that day's MISS_DROPPED row for the reason (``DROPPED_REASONS``), so a flood cannot fill the disk.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from webapp.storage.tables import DAY_FULL, DROPPED, search_miss
+from webapp.storage.tables import DAY_FULL, MISS_DROPPED, search_miss
 
 
 def count(
@@ -46,7 +46,7 @@ def count(
     kept_today = connection.execute(
         sa.select(sa.func.count())
         .select_from(search_miss)
-        .where((search_miss.c.day == day) & (search_miss.c.kind != DROPPED))
+        .where((search_miss.c.day == day) & (search_miss.c.kind != MISS_DROPPED))
     ).scalar_one()
     if kept_today >= misses_per_day:
         count_dropped(connection, day=day, reason=DAY_FULL, times=times, now=last)
@@ -59,7 +59,7 @@ def count_dropped(
     connection: Connection, *, day: date, reason: str, times: int, now: datetime
 ) -> None:
     """Add ``times`` misses not kept, for ``reason``, to the day's total (any language)."""
-    _upsert(connection, day, DROPPED, "", reason, times, now, now)
+    _upsert(connection, day, MISS_DROPPED, "", reason, times, now, now)
 
 
 def _upsert(

@@ -9,7 +9,7 @@ Bounded on every side:
 
 - **The queue** holds at most :data:`QUEUE_SIZE` misses; when the database cannot keep up,
   further misses are dropped, counted, and the count is logged as a warning and written to the
-  day's DROPPED row (reason ``queue``) once the database answers again.
+  day's MISS_DROPPED row (reason ``queue``) once the database answers again.
 - **Each client address** (as Flask sees it: ``PROXY_COUNT`` decides) adds at most
   ``per_client`` new terms a day in this worker; more are dropped and counted (reason
   ``client``), so one address cannot fill ``MISSES_PER_DAY`` for everyone. Terms it already
@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from webapp.storage.connections import StorageError
 from webapp.storage.tables import CLIENT_FULL, QUEUE_FULL
 
 log = logging.getLogger("webapp.storage")
@@ -171,7 +172,6 @@ class MissRecorder:
     def _write_batch(
         self, batch: list[PendingMiss], dropped: dict[tuple[date, str], int], queue_drops: int
     ) -> None:
-        from webapp.storage.store import StorageError  # the store imports this module
 
         if queue_drops:
             log.warning(

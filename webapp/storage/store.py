@@ -14,11 +14,11 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from webapp.storage import feedback, migrate, misses, report
-from webapp.storage.engine import create_engine, cut_after
+from webapp.storage import feedback, migrate, misses, queries
+from webapp.storage.connections import StorageError, create_engine, cut_after
+from webapp.storage.queries import Report
 from webapp.storage.recorder import MissRecorder, PendingMiss
-from webapp.storage.report import Report
-from webapp.storage.tables import CODE, MAX_LANGUAGE_LENGTH, MAX_TERM_LENGTH, QUERY
+from webapp.storage.tables import MAX_LANGUAGE_LENGTH, MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY
 
 log = logging.getLogger("webapp.storage")
 
@@ -28,11 +28,6 @@ DEFAULT_TIMEOUT_S = 1.5  # DATABASE_TIMEOUT: the most a request waits for the da
 DEFAULT_MISSES_PER_CLIENT = 50  # MISSES_PER_CLIENT: new terms a day one address may add
 MIGRATION_TIMEOUT_S = 30.0  # an upgrade at start-up may wait for another process's
 MISSES_PAUSE_S = 30.0  # after a failure, how long misses are dropped without trying
-
-
-class StorageError(Exception):
-    """The database could not be reached, or refused or did not finish a write in time; the
-    message says which."""
 
 
 class Storage:
@@ -173,7 +168,7 @@ class Storage:
         A failure is logged and pauses the recording for :data:`MISSES_PAUSE_S` seconds, so a
         database that is down or slow costs the site nothing more.
         """
-        if kind not in (QUERY, CODE):
+        if kind not in (MISS_QUERY, MISS_CODE):
             raise ValueError(f"unknown kind of miss: {kind!r}")
         term = term[:MAX_TERM_LENGTH]
         if not term or time.monotonic() < self._misses_paused_until:
@@ -203,7 +198,7 @@ class Storage:
     def queue_miss(self, kind: str, term: str, language: str = "", *, client: str = "") -> bool:
         """Count a search that found nothing, later and on another thread (see
         :mod:`webapp.storage.recorder`); True if queued. Never waits for the database."""
-        if kind not in (QUERY, CODE):
+        if kind not in (MISS_QUERY, MISS_CODE):
             raise ValueError(f"unknown kind of miss: {kind!r}")
         term = term[:MAX_TERM_LENGTH]
         if not term:
@@ -245,7 +240,7 @@ class Storage:
         """What people missed and which answers did not help, from ``since`` to now."""
         end = until or datetime.now(UTC)
         return self.run(
-            "read the report", lambda connection: report.read(connection, since, end, limit)
+            "read the report", lambda connection: queries.read(connection, since, end, limit)
         )
 
     def dispose(self) -> None:

@@ -18,9 +18,9 @@ MAX_LANGUAGE_LENGTH = 16
 
 # Kinds of miss: a query with no result, a well-formed code the table lacks, and per-day counts
 # of misses not kept (the term says why: see DROPPED_REASONS).
-QUERY, CODE, DROPPED = "query", "code", "dropped"
+MISS_QUERY, MISS_CODE, MISS_DROPPED = "query", "code", "dropped"
 
-# Why a miss was not kept, as the ``term`` of its day's DROPPED row. "" is the day's limit of
+# Why a miss was not kept, as the ``term`` of its day's MISS_DROPPED row. "" is the day's limit of
 # new terms (MISSES_PER_DAY), the only reason the first releases had.
 DAY_FULL, CLIENT_FULL, QUEUE_FULL = "", "client", "queue"
 DROPPED_REASONS = (DAY_FULL, CLIENT_FULL, QUEUE_FULL)
@@ -80,7 +80,7 @@ search_miss = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("day", sa.Date, nullable=False),  # UTC day; one row per term, language and day
-    sa.Column("kind", sa.String(8), nullable=False),  # QUERY, CODE or DROPPED
+    sa.Column("kind", sa.String(8), nullable=False),  # MISS_QUERY, MISS_CODE or MISS_DROPPED
     sa.Column("language", sa.String(MAX_LANGUAGE_LENGTH), nullable=False, server_default=""),
     sa.Column("term", sa.String(MAX_TERM_LENGTH), nullable=False),
     sa.Column("count", sa.Integer, nullable=False),

@@ -10,10 +10,10 @@ from sqlalchemy.engine import Connection
 
 from webapp.storage.tables import (
     CLIENT_FULL,
-    CODE,
     DAY_FULL,
-    DROPPED,
-    QUERY,
+    MISS_CODE,
+    MISS_DROPPED,
+    MISS_QUERY,
     QUEUE_FULL,
     as_utc,
     feedback,
@@ -68,8 +68,8 @@ def read(connection: Connection, since: datetime, until: datetime, limit: int) -
     return Report(
         since=since,
         until=until,
-        unknown_codes=_misses(connection, CODE, since, limit),
-        queries=_misses(connection, QUERY, since, limit),
+        unknown_codes=_misses(connection, MISS_CODE, since, limit),
+        queries=_misses(connection, MISS_QUERY, since, limit),
         unhelpful=_unhelpful(connection, since, limit),
         dropped=_dropped(connection, since, DAY_FULL),
         dropped_by_client=_dropped(connection, since, CLIENT_FULL),
@@ -80,7 +80,7 @@ def read(connection: Connection, since: datetime, until: datetime, limit: int) -
 def _dropped(connection: Connection, since: datetime, reason: str) -> int:
     return connection.execute(
         sa.select(sa.func.coalesce(sa.func.sum(search_miss.c.count), 0)).where(
-            (search_miss.c.kind == DROPPED)
+            (search_miss.c.kind == MISS_DROPPED)
             & (search_miss.c.term == reason)
             & (search_miss.c.last_seen >= since)
         )

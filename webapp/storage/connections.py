@@ -31,6 +31,12 @@ from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
 
+
+class StorageError(Exception):
+    """The database could not be reached, or refused or did not finish a write in time; the
+    message says which."""
+
+
 SQLITE_FILE = "signin-help.sqlite3"
 # libpq and psycopg round a connect timeout below 2 s up to 2 s.
 MIN_CONNECT_TIMEOUT_S = 2

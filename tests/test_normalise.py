@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webapp.search.codes import MAX_QUERY_FOR_CODES, near_code_digits, normalise_code
+from webapp.search.normalise import MAX_QUERY_FOR_CODES, near_code_digits, normalise_code
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,43 @@
+"""The content the tests read: the shipped folder, and a small fixture folder to copy and vary."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from webapp.config import PROJECT_ROOT
+
+SHIPPED_CONTENT = PROJECT_ROOT / "content"
+# Every entry of the original help article, in its order; "none" is the smart-card prompt.
+ORIGINAL_ARTICLE_CODES = (
+    "0xCAA20003",
+    "0xCAA20004",
+    "0xCAA70004",
+    "0xCAA70007",
+    "0xCAA82EE2",
+    "0xCAA82EE7",
+    "0xCAA90018",
+    "none",
+)
+
+FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
+# The fixture files as text, for tests that write a broken variant of one.
+CODES_TOML = (FIXTURE_CONTENT / "codes.toml").read_text(encoding="utf-8")
+FAMILIES_TOML = (FIXTURE_CONTENT / "families.toml").read_text(encoding="utf-8")
+HOME_MD = (FIXTURE_CONTENT / "home.md").read_text(encoding="utf-8")
+FAQ_MD = (FIXTURE_CONTENT / "pages" / "faq.md").read_text(encoding="utf-8")
+
+
+def write_content(root: Path, **overrides: str | None) -> Path:
+    """Copy the fixture content folder to ``root``; ``overrides`` replace files by relative
+    path (``"de__codes.toml"`` for ``de/codes.toml``), and None removes one."""
+    shutil.copytree(FIXTURE_CONTENT, root, dirs_exist_ok=True)
+    for name, text in overrides.items():
+        path = root / name.replace("__", "/")
+        if text is None:
+            path.unlink(missing_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root

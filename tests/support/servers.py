@@ -1,0 +1,104 @@
+"""Real servers on loopback: Gunicorn with the project's settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from support.content import FIXTURE_CONTENT
+from webapp.config import PROJECT_ROOT
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(
+    address: int | str, process: subprocess.Popen, log: Path, seconds: float = 60
+) -> None:
+    """Return once something accepts connections at ``address`` (a loopback port, or the path
+    of a unix socket); fail with the log if ``process`` exits first."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert process.poll() is None, log.read_text(errors="replace")
+        try:
+            if isinstance(address, int):
+                socket.create_connection(("127.0.0.1", address), timeout=1).close()
+            else:
+                with socket.socket(socket.AF_UNIX) as unix:
+                    unix.settimeout(1)
+                    unix.connect(address)
+            return
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.2)
+
+
+def start_gunicorn(folder: Path, **settings: str) -> tuple[subprocess.Popen, int, Path]:
+    """Start the site as ``gunicorn 'webapp:create_app()'`` from the project folder (so with
+    gunicorn.conf.py), one worker, over the fixture content; settings as keyword arguments
+    (``PORT`` is a free port unless ``BIND`` is given). Returns once it accepts connections:
+    the process, its port and its log file (in ``folder``)."""
+    port = free_port()
+    log = folder / f"gunicorn-{port}.log"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "LOG_QUERIES", "HTTPS"}
+        and key not in {"PROXY_COUNT", "FORWARDED_ALLOW_IPS", "BIND", "TRUSTED_HOSTS"}
+    }
+    env.update(
+        PORT=str(port),
+        WEB_CONCURRENCY="1",
+        CONTENT_DIR=str(FIXTURE_CONTENT),
+        DATABASE_URL=f"sqlite:///{folder / 'gunicorn-site.sqlite3'}",
+    )
+    env.update(settings)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "webapp:create_app()"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    bind = env.get("BIND", "")
+    try:
+        wait_for_server(bind[len("unix:") :] if bind.startswith("unix:") else port, process, log)
+    except BaseException:
+        stop_process(process)
+        raise
+    return process, port, log
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def environment(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"APP_ENV", "SECRET_KEY", "LOG_FORMAT", "HTTPS", "PROXY_COUNT"}
+    }
+    env.update(
+        BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="2",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'serving.sqlite3'}",
+        **extra,
+    )
+    return env
