@@ -3,7 +3,6 @@ shipped content."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,9 +14,9 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from support.apps import TEST_SECRET_KEY, make_app
 from support.content import SHIPPED_CONTENT, write_content
-from support.environment import in_ci, postgres_url
-from support.oidc import PROVIDER_PACKAGE, PROVIDER_SCRIPT
-from support.servers import free_port, start_gunicorn, stop_process, wait_for_server
+from support.environment import postgres_url
+from support.oidc import start_provider
+from support.servers import start_gunicorn, stop_process
 
 from webapp import create_app
 from webapp.storage import database_url as resolve_database_url
@@ -111,31 +110,16 @@ def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
 
 @pytest.fixture
 def oidc_provider(tmp_path: Path) -> Iterator[Callable[..., tuple[str, subprocess.Popen]]]:
-    """Start node-oidc-provider (tests/oidc/provider.mjs, installed by .ci/run) on a free
-    loopback port: ``start(redirect_uri, host="localhost", keys=None)`` returns its issuer and
-    process. ``localhost`` is another site than the app's 127.0.0.1, as an identity provider
-    is in real life. Every provider started is stopped after the test."""
-    node = shutil.which("node")
-    if node is None or not PROVIDER_PACKAGE.is_file():
-        reason = "node and oidc-provider (npm, under tests/oidc; .ci/run installs it) are needed"
-        if in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
+    """Start node-oidc-provider on a free loopback port (:func:`support.oidc.start_provider`):
+    ``start(redirect_uri, host="localhost", keys=None)`` returns its issuer and process. Every
+    provider started is stopped after the test."""
     started: list[subprocess.Popen] = []
 
     def start(
         redirect_uri: str, host: str = "localhost", keys: Path | None = None
     ) -> tuple[str, subprocess.Popen]:
-        port = free_port()
-        issuer = f"http://{host}:{port}"
-        log = tmp_path / f"oidc-provider-{port}.log"
-        arguments = [node, str(PROVIDER_SCRIPT), issuer, str(port), redirect_uri]
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [*arguments, *([str(keys)] if keys else [])], stdout=out, stderr=subprocess.STDOUT
-            )
+        issuer, process = start_provider(tmp_path, redirect_uri, host, keys)
         started.append(process)
-        wait_for_server(port, process, log)
         return issuer, process
 
     yield start

@@ -71,6 +71,8 @@ def come_back(client: FlaskClient, callback_url: str) -> TestResponse:
     bounce = client.get(callback_url.removeprefix("http://localhost"))
     assert bounce.status_code == 200
     assert bounce.headers["Cache-Control"] == "private, no-store"
+    # A cookie set here would replace the one holding the sign-in's state.
+    assert "Set-Cookie" not in bounce.headers
     return client.get(refresh_target(bounce))
 
 

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+import pytest
 import requests
 from joserfc.jwk import RSAKey
+
+from support.environment import in_ci
+from support.servers import free_port, stop_process, wait_for_server
 
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "oidc"
 PROVIDER_SCRIPT = PROVIDER_DIR / "provider.mjs"
@@ -24,6 +30,34 @@ ON_CALL = "on.call@example.com"  # groups: service-desk
 STRANGER = "someone@elsewhere.org"  # groups: sales
 
 _FORM_ACTION = re.compile(r'<form[^>]*action="([^"]+)"')
+
+
+def start_provider(
+    folder: Path, redirect_uri: str, host: str = "localhost", keys: Path | None = None
+) -> tuple[str, subprocess.Popen]:
+    """Start tests/oidc/provider.mjs on a free loopback port; return its issuer and process.
+    ``localhost`` is another site than the app's ``127.0.0.1``, as an identity provider is in
+    real life. Skips (fails under CI=true) without node or the npm package (.ci/run)."""
+    node = shutil.which("node")
+    if node is None or not PROVIDER_PACKAGE.is_file():
+        reason = "node and oidc-provider (npm, under tests/oidc; .ci/run installs it) are needed"
+        if in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    port = free_port()
+    issuer = f"http://{host}:{port}"
+    log = folder / f"oidc-provider-{port}.log"
+    arguments = [node, str(PROVIDER_SCRIPT), issuer, str(port), redirect_uri]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*arguments, *([str(keys)] if keys else [])], stdout=out, stderr=subprocess.STDOUT
+        )
+    try:
+        wait_for_server(port, process, log)
+    except BaseException:
+        stop_process(process)
+        raise
+    return issuer, process
 
 
 def write_shared_keys(path: Path) -> Path:

@@ -134,10 +134,12 @@ def _may_change() -> None:
 def _desk_values() -> dict[str, Any]:
     if request.blueprint != bp.name:
         return {}
+    # Form classes, not forms: making a form writes its token into the session, which the
+    # page between the identity provider and the desk must not touch (see callback()).
     return {
         "person": g.get("person"),
-        "sign_out_form": PlainForm(),
-        "language_form": LanguageForm(),
+        "sign_out_form": PlainForm,
+        "language_form": LanguageForm,
         "desk_languages": current_site().languages,
     }
 
@@ -214,7 +216,9 @@ def callback() -> ResponseReturnValue:
         abort(404)
     if request.args.get("from") != "desk":
         again = url_for(".callback", **request.args, **{"from": "desk"})
-        return render_template("it/continue.html", target=again), 200
+        # Nothing here may write the session: the browser did not send it, and a new cookie
+        # would replace the one that holds this sign-in's state.
+        return render_template("it/continue.html", target=again, bare=True), 200
     try:
         claims = oidc.identity()
     except oidc.SignInFailed as exc:
