@@ -16,28 +16,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from support.it_desk import (
-    NOTICES_TOKEN,
-    READ_TOKEN,
-    LookupsInMemory,
-    accept_tokens,
-    csrf_token,
-    sign_in_with_token,
-)
+from support.it_desk import add_lookups, csrf_token, sign_in_with_token
 
 from webapp.config import SettingError, Settings
-from webapp.it_desk import access, provide
-from webapp.it_desk.lookups import RisingCode
+from webapp.it_desk import access
 from webapp.storage import MISS_CODE as CODE
 from webapp.storage import MISS_QUERY as QUERY
 from webapp.storage.store import Storage
-
-
-@pytest.fixture
-def app(content_dir: Path, tmp_path: Path) -> Flask:
-    app = make_app(content_dir, tmp_path)
-    accept_tokens(app)
-    return app
 
 
 def desk_routes(app: Flask) -> list[tuple[str, str, str]]:
@@ -87,9 +72,7 @@ def test_every_desk_answer_is_private_and_never_indexed(client: FlaskClient) -> 
 def test_the_desk_has_its_own_strict_cookie_and_the_public_pages_none(
     content_dir: Path, tmp_path: Path
 ) -> None:
-    app = make_app(content_dir, tmp_path, HTTPS="1")
-    accept_tokens(app)
-    client = app.test_client()
+    client = make_app(content_dir, tmp_path, HTTPS="1").test_client()
     response = sign_in_with_token(client)
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("it_session=")
@@ -123,7 +106,7 @@ def test_a_wrong_token_is_refused_and_logged(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="webapp.it_desk"):
-        response = sign_in_with_token(client, "not-a-token")
+        response = sign_in_with_token(client, secret="shp_not-a-token")
     assert response.status_code == 401
     assert "not valid" in response.get_data(as_text=True)
     assert any("wrong token" in record.message for record in caplog.records)
@@ -139,7 +122,7 @@ def test_the_sign_in_page_says_tokens_are_the_way_in_without_oidc(client: FlaskC
 
 def test_a_sign_in_form_without_its_token_is_refused(client: FlaskClient) -> None:
     client.get("/it/sign-in")
-    response = client.post("/it/sign-in", data={"token": NOTICES_TOKEN})
+    response = client.post("/it/sign-in", data={"token": "shp_whatever"})
     assert response.status_code == 400
     assert client.get("/it/").status_code == 303
 
@@ -157,12 +140,12 @@ def test_a_form_posted_from_another_site_is_refused(app: Flask, client: FlaskCli
     assert "Handled by" not in client.get("/it/misses").get_data(as_text=True)
     ok = client.post("/it/handled", data=fields, headers={"Sec-Fetch-Site": "same-origin"})
     assert ok.status_code == 303
-    assert "Handled by token:night-shift" in client.get("/it/misses").get_data(as_text=True)
+    assert "Handled by token:night-shift-" in client.get("/it/misses").get_data(as_text=True)
 
 
 def test_a_read_only_token_sees_but_changes_nothing(app: Flask, client: FlaskClient) -> None:
     app.extensions["storage"].record_miss(QUERY, "printer on fire", "en")
-    sign_in_with_token(client, READ_TOKEN)
+    sign_in_with_token(client, "read")
     page = client.get("/it/misses")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -185,7 +168,7 @@ def test_a_handled_row_is_new_again_once_people_miss_it_again(
               "language": "en", "action": "page"}  # fmt: skip
     assert client.post("/it/handled", data=fields).status_code == 303
     text = client.get("/it/misses").get_data(as_text=True)
-    assert "Handled by token:night-shift" in text and "is-new" not in text
+    assert "Handled by token:night-shift-" in text and "is-new" not in text
     storage.record_miss(CODE, "0xCAA2FFFF", "en", now=datetime.now(UTC) + timedelta(seconds=5))
     text = client.get("/it/misses").get_data(as_text=True)
     assert "is-new" in text and "again since" in text
@@ -210,36 +193,32 @@ def test_the_lists_export_as_spreadsheet_safe_csv(app: Flask, client: FlaskClien
 def test_the_codes_page_shows_lookups_change_chart_and_feedback(
     app: Flask, client: FlaskClient
 ) -> None:
-    lookups = LookupsInMemory()
     moment = datetime.now(UTC)
-    lookups.add("0xCAA70004", moment - timedelta(hours=1), 12)
-    lookups.add("0xCAA70004", moment - timedelta(hours=30), 2)  # the 24 hours before
-    lookups.add("0xCAA20003", moment - timedelta(hours=2), 3)
-    provide(app, lookups)
+    add_lookups(app, "0xCAA70004", moment - timedelta(hours=1), 12)
+    add_lookups(app, "0xCAA70004", moment - timedelta(hours=30), 2)  # the 24 hours before
+    add_lookups(app, "0xCAA20003", moment - timedelta(hours=2), 3)
     app.extensions["storage"].add_feedback("code", "0xCAA70004", "", False, "still broken")
     sign_in_with_token(client)
     page = client.get("/it/codes?period=24h").get_data(as_text=True)
     row = re.search(r"0xCAA70004</span></th>(.*?)</tr>", page, re.S)[1]
     assert ">12<" in row and ">+10<" in row and "still broken" in row
     assert '<svg class="chart"' in row and "<rect" in row and "style" not in row
-    rows = list(
-        csv.DictReader(io.StringIO(client.get("/it/codes.csv?period=24h").get_data(as_text=True)))
-    )
+    exported = client.get("/it/codes.csv?period=24h").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(exported)))
     expected = {"code": "0xCAA70004", "lookups": "12", "lookups_before": "2", "change": "10",
                 "yes": "0", "no": "1", "comments": "still broken"}  # fmt: skip
     assert rows[0] == expected
 
 
 def test_the_now_page_shows_rising_codes_and_the_last_day(app: Flask, client: FlaskClient) -> None:
-    lookups = LookupsInMemory()
-    lookups.add("0xCAA70004", datetime.now(UTC), 40)
-    lookups.rising_now.append(RisingCode("0xCAA70004", 40, 1.5))
-    provide(app, lookups)
+    add_lookups(app, "0xCAA70004", datetime.now(UTC), 40, language="de")
+    add_lookups(app, "0xCAA20003", datetime.now(UTC) - timedelta(hours=5), 2)
     sign_in_with_token(client)
     page = client.get("/it/").get_data(as_text=True)
     rising = page[page.index("rising-heading") : page.index("day-heading")]
-    assert "0xCAA70004" in rising and ">40<" in rising
-    assert "40 lookups in all." in page
+    assert "0xCAA70004" in rising and ">40<" in rising and ">de<" in rising
+    assert "0xCAA20003" not in rising
+    assert "42 lookups in all." in page
 
 
 def test_a_bad_period_is_a_clear_400(client: FlaskClient) -> None:
@@ -254,9 +233,7 @@ def test_a_bad_period_is_a_clear_400(client: FlaskClient) -> None:
 
 
 def test_the_desk_speaks_german_when_chosen(tmp_path: Path) -> None:
-    app = make_app(SHIPPED_CONTENT, tmp_path)
-    accept_tokens(app)
-    client = app.test_client()
+    client = make_app(SHIPPED_CONTENT, tmp_path).test_client()
     sign_in_with_token(client)
     page = client.get("/it/")
     form = csrf_token(page)

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from joserfc.errors import JoseError
 from support.apps import make_app
-from support.it_desk import NOTICES_TOKEN, accept_tokens, refresh_target, sign_in_with_token
+from support.it_desk import refresh_target, sign_in_with_token
 from support.oidc import (
     CLIENT_ID,
     CLIENT_SECRET,
@@ -40,7 +40,7 @@ def issuer(oidc_provider: Callable[..., tuple[str, object]]) -> str:
 
 
 def desk_app(content_dir: Path, tmp_path: Path, issuer: str, **settings: str) -> Flask:
-    app = make_app(
+    return make_app(
         content_dir,
         tmp_path,
         OIDC_ISSUER=issuer,
@@ -49,8 +49,6 @@ def desk_app(content_dir: Path, tmp_path: Path, issuer: str, **settings: str) ->
         IT_ALLOWED="it-desk",
         **settings,
     )
-    accept_tokens(app)
-    return app
 
 
 @pytest.fixture
@@ -220,5 +218,5 @@ def test_with_the_provider_stopped_the_token_way_in_still_works(
     page = client.get("/it/sign-in/organisation")
     assert page.status_code == 503
     assert "Use a token below" in page.get_data(as_text=True)
-    assert sign_in_with_token(client, NOTICES_TOKEN).status_code == 303
+    assert sign_in_with_token(client).status_code == 303
     assert "night-shift" in client.get("/it/").get_data(as_text=True)

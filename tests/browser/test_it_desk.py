@@ -12,13 +12,11 @@ from typing import Any
 import pytest
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from support.it_desk import NOTICES_TOKEN, LookupsInMemory, accept_tokens
+from support.it_desk import add_lookups, make_token
 from support.oidc import CLIENT_ID, CLIENT_SECRET, IT_LEAD, start_provider
 from support.servers import free_port, stop_process
 from werkzeug.serving import make_server
 
-from webapp.it_desk import provide
-from webapp.it_desk.lookups import RisingCode
 from webapp.storage import MISS_CODE, MISS_QUERY
 
 from .support import describe_violations
@@ -51,14 +49,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         OIDC_CLIENT_SECRET=CLIENT_SECRET,
         IT_ALLOWED="it-desk",
     )
-    accept_tokens(app)
-    lookups = LookupsInMemory()
     moment = datetime.now(UTC)
-    for hours, times in ((1, 30), (3, 4), (30, 2), (100, 5)):
-        lookups.add("0xCAA70004", moment - timedelta(hours=hours), times)
-    lookups.add("0xCAA20003", moment - timedelta(hours=2), 3)
-    lookups.rising_now.append(RisingCode("0xCAA70004", 30, 1.2))
-    provide(app, lookups)
+    for minutes, times in ((1, 30), (180, 4), (1800, 2), (6000, 5)):
+        add_lookups(app, "0xCAA70004", moment - timedelta(minutes=minutes), times)
+    add_lookups(app, "0xCAA20003", moment - timedelta(hours=2), 3)
     storage = app.extensions["storage"]
     storage.record_miss(MISS_CODE, "0xCAA2FFFF", "en")
     storage.record_miss(MISS_QUERY, "teams keeps asking for my password", "de")
@@ -67,7 +61,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     thread = threading.Thread(target=server.serve_forever, name="it-desk", daemon=True)
     thread.start()
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "issuer": issuer}
+        yield {"url": f"http://127.0.0.1:{port}", "issuer": issuer, "token": make_token(app)}
     finally:
         server.shutdown()
         server.server_close()
@@ -97,9 +91,9 @@ def open_desk(browser: Any, desk: dict[str, Any]) -> Iterator[Callable[..., Any]
         context.close()
 
 
-def sign_in_with_token(page: Any) -> None:
+def sign_in_with_token(page: Any, secret: str) -> None:
     page.goto("/it/")
-    page.get_by_role("textbox", name="Token").fill(NOTICES_TOKEN)
+    page.get_by_role("textbox", name="Token").fill(secret)
     page.get_by_role("button", name="Sign in with the token").click()
     page.wait_for_url("**/it/")
 
@@ -124,9 +118,9 @@ def test_signing_in_with_the_organisation_account_end_to_end(open_desk, desk) ->
     assert "/it/sign-in" in page.url
 
 
-def test_the_token_way_in_and_marking_a_row_handled(open_desk) -> None:
+def test_the_token_way_in_and_marking_a_row_handled(open_desk, desk) -> None:
     page = open_desk()
-    sign_in_with_token(page)
+    sign_in_with_token(page, desk["token"])
     page.goto("/it/misses")
     row = page.locator(".desk-row", has_text="0xCAA2FFFF")
     row.get_by_label("What was done").select_option("page")
@@ -140,7 +134,7 @@ def test_the_token_way_in_and_marking_a_row_handled(open_desk) -> None:
 
 @pytest.mark.parametrize("name", list(DESK_PAGES))
 def test_every_desk_page_passes_axe_fits_a_phone_and_loads_cleanly(
-    open_desk, axe, screenshot, name: str, scheme: str
+    open_desk, desk, axe, screenshot, name: str, scheme: str
 ) -> None:
     page = open_desk(scheme=scheme, **PHONE)
     errors: list[str] = []
@@ -150,7 +144,7 @@ def test_every_desk_page_passes_axe_fits_a_phone_and_loads_cleanly(
         lambda message: errors.append(message.text) if message.type == "error" else None,
     )
     if name != "sign-in":
-        sign_in_with_token(page)
+        sign_in_with_token(page, desk["token"])
     response = page.goto(DESK_PAGES[name])
     assert response.status == 200
     assert response.headers["cache-control"] == "private, no-store"

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from flask import session
 
 from webapp.it_desk.session import LIFETIME
+from webapp.tokens import Token
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +33,6 @@ PERSON_KEY = "person"
 SIGNED_IN_AT_KEY = "signed_in_at"
 OIDC, TOKEN = "oidc", "token"
 NOTICES, READ = "notices", "read"  # the scopes of a token
-
-
-class TokenLike(Protocol):
-    """A token the notices' token store (``webapp.tokens``) verified."""
-
-    name: str
-    scopes: frozenset[str]
-
-
-TokenCheck = Callable[[str], TokenLike | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,5 +87,5 @@ def current_person() -> Person | None:
     return Person(str(kept["name"]), str(kept["how"]), bool(kept["change"]))
 
 
-def person_of_token(token: TokenLike) -> Person:
+def person_of_token(token: Token) -> Person:
     return Person(token.name, TOKEN, may_change=NOTICES in token.scopes)

@@ -1,55 +1,79 @@
-"""What the IT desk reads about lookups (how often each code was looked up), as the counting
-of lookups (``webapp.storage``'s ``lookups`` table) answers it.
-
-The desk asks through :class:`LookupCounts`; the application registers the source with
-:func:`provide`. Until a source is registered the desk says that lookups are not counted,
-and shows everything else.
-"""
+"""What the IT desk shows of lookups, read through the counting's own queries
+(:mod:`webapp.storage.lookup_queries`) in one transaction per page."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app
+from sqlalchemy.engine import Connection
 
-EXTENSION_KEY = "it_desk_lookups"
+from webapp.storage import current_storage
+from webapp.storage.lookup_queries import (
+    CodeCount,
+    HourCount,
+    Rising,
+    TodayCount,
+    lookups_per_code,
+    lookups_per_hour,
+    most_looked_up_today,
+    rising_codes,
+)
+
+# The rule of "rising" (issue 21's defaults): at least this many lookups in 15 minutes, and
+# this many times the usual rate. The alerts use the same rule from their settings.
+RISING_MIN = 10
+RISING_FACTOR = 5.0
+MOST_CODES = 200  # rows of the Codes page
 
 
 @dataclass(frozen=True, slots=True)
-class CodeCount:
-    code: str
-    count: int
+class Now:
+    rising: list[Rising]
+    hours: list[HourCount]  # every code, each hour of the last 24
+    today: list[TodayCount]
+
+    @property
+    def total(self) -> int:
+        return sum(hour.count for hour in self.hours)
 
 
 @dataclass(frozen=True, slots=True)
-class RisingCode:
-    """A code looked up far more than usual: in the last window, and on average before."""
-
-    code: str
-    now: int
-    usual: float
+class CodeLookups:
+    counts: CodeCount
+    hours: list[HourCount]
 
 
-class LookupCounts(Protocol):
-    def per_code(self, since: datetime, until: datetime) -> Sequence[CodeCount]:
-        """Lookups per code from ``since`` to ``until``, most first."""
-        ...
-
-    def per_hour(self, code: str, since: datetime, until: datetime) -> Sequence[int]:
-        """Lookups of ``code`` in each hour from ``since`` to ``until``, oldest first."""
-        ...
-
-    def rising(self) -> Sequence[RisingCode]:
-        """The codes rising now."""
-        ...
+def _all_codes_per_hour(
+    connection: Connection, since: datetime, until: datetime
+) -> list[HourCount]:
+    totals: dict[datetime, int] = {}
+    for row in lookups_per_code(connection, since, until):
+        if row.count:
+            for hour in lookups_per_hour(connection, row.code, since, until):
+                totals[hour.hour] = totals.get(hour.hour, 0) + hour.count
+    hours = lookups_per_hour(connection, "", since, until)  # every hour, at 0
+    return [HourCount(hour.hour, totals.get(hour.hour, 0)) for hour in hours]
 
 
-def provide(app: Flask, counts: LookupCounts) -> None:
-    app.extensions[EXTENSION_KEY] = counts
+def read_now(moment: datetime) -> Now:
+    def work(connection: Connection) -> Now:
+        return Now(
+            rising=rising_codes(
+                connection, moment, spike_min=RISING_MIN, spike_factor=RISING_FACTOR
+            ),
+            hours=_all_codes_per_hour(connection, moment - timedelta(hours=23), moment),
+            today=most_looked_up_today(connection, moment),
+        )
+
+    return current_storage().run("read the lookups", work)
 
 
-def current_counts() -> LookupCounts | None:
-    return current_app.extensions.get(EXTENSION_KEY)
+def read_codes(since: datetime, until: datetime) -> list[CodeLookups]:
+    def work(connection: Connection) -> list[CodeLookups]:
+        return [
+            CodeLookups(row, lookups_per_hour(connection, row.code, since, until))
+            for row in lookups_per_code(connection, since, until, limit=MOST_CODES)
+        ]
+
+    return current_storage().run("read the lookups per code", work)

@@ -23,6 +23,7 @@ from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from webapp import tokens
 from webapp.config import settings_of
 from webapp.content import current_site
 from webapp.i18n import OUTER_ROOT_KEY, address_language
@@ -38,15 +39,16 @@ from webapp.it_desk.lists import (
     since_of,
     unhelpful_rows,
 )
-from webapp.it_desk.lookups import current_counts
+from webapp.it_desk.lookups import read_codes, read_now
 from webapp.logs import request_id
+from webapp.ratelimit import count_failure, failures_wait
 from webapp.storage import MISS_CODE, MISS_QUERY, StorageError, current_storage
 from webapp.storage.handled import feedback_per_code, mark
 
 bp = Blueprint("it_desk", __name__, url_prefix="/it")
 log = logging.getLogger(__name__)
 
-TOKEN_CHECK_KEY = "it_desk_token_check"  # app.extensions: the token store's verify()
+TOKEN_FAILURES = "token"  # the rate limit of wrong tokens, shared with the API's
 LANGUAGE_KEY = "language"  # session: the desk's language, once chosen
 # Views anyone may reach: the sign-in and its steps.
 OPEN_ENDPOINTS = frozenset(
@@ -158,7 +160,6 @@ def _sign_in_page(form: TokenForm, status: int, problem: str = "") -> ResponseRe
             "it/sign_in.html",
             form=form,
             oidc=oidc.configured(),
-            tokens=TOKEN_CHECK_KEY in current_app.extensions,
             next=_safe_next(request.args.get("next")),
             problem=problem,
         ),
@@ -175,12 +176,24 @@ def _safe_next(target: str | None) -> str:
 
 @bp.post("/sign-in")
 def token_sign_in() -> ResponseReturnValue:
+    """The way in with a token (``flask --app webapp token create``), when the organisation's
+    sign-in is down or not set up. Wrong tokens count against the same per-address limit as
+    the API's (:func:`webapp.ratelimit.count_failure`)."""
     form = TokenForm()
-    check = current_app.extensions.get(TOKEN_CHECK_KEY)
-    if not form.validate() or check is None:
+    if not form.validate():
         return _sign_in_page(form, 400)
-    token = check(form.token.data.strip())
+    wait = failures_wait(TOKEN_FAILURES)
+    if wait:
+        message = gettext("Too many wrong tokens from this address; try again in %(s)d s.", s=wait)
+        return _sign_in_page(form, 429, message)
+    try:
+        token = tokens.verify(form.token.data.strip())
+    except StorageError as exc:
+        log.error("IT desk: token not checked: %s", exc)
+        message = gettext("The token could not be checked just now (the database did not answer).")
+        return _sign_in_page(form, 503, message)
     if token is None:
+        count_failure(TOKEN_FAILURES)
         log.warning("IT desk: a sign-in with a wrong token from %s", request.remote_addr)
         return _sign_in_page(form, 401, gettext("This token is not valid (or was revoked)."))
     person = access.person_of_token(token)
@@ -271,46 +284,13 @@ def language() -> ResponseReturnValue:
 
 @bp.get("/")
 def now() -> ResponseReturnValue:
-    counts = current_counts()
-    moment = datetime.now(UTC)
-    today = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    context: dict[str, Any] = {"counted": counts is not None}
-    if counts is not None:
-        context["rising"] = counts.rising()
-        hours = counts_per_hour_all(counts, moment - timedelta(hours=24), moment)
-        context["last_day"] = hours
-        context["last_day_chart"] = bars([count for _, count in hours])
-        context["today_vs_usual"] = _today_vs_usual(counts, today, moment)
-    return render_template("it/now.html", **context)
-
-
-def counts_per_hour_all(
-    counts: Any, since: datetime, until: datetime
-) -> list[tuple[datetime, int]]:
-    """Lookups of all codes in each hour from ``since`` to ``until``."""
-    start = since.replace(minute=0, second=0, microsecond=0)
-    hours = [
-        start + timedelta(hours=i) for i in range(int((until - start).total_seconds() // 3600) + 1)
-    ]
-    totals = [0] * len(hours)
-    for row in counts.per_code(start, until):
-        for index, value in enumerate(counts.per_hour(row.code, start, until)[: len(hours)]):
-            totals[index] += value
-    return list(zip(hours, totals, strict=True))
-
-
-def _today_vs_usual(counts: Any, today: datetime, moment: datetime) -> list[dict[str, Any]]:
-    """The codes looked up most today, against the same hours averaged over the 7 days before."""
-    elapsed = moment - today
-    usual: dict[str, float] = {}
-    for days_back in range(1, 8):
-        start = today - timedelta(days=days_back)
-        for row in counts.per_code(start, start + elapsed):
-            usual[row.code] = usual.get(row.code, 0) + row.count / 7
-    return [
-        {"code": row.code, "today": row.count, "usual": round(usual.get(row.code, 0), 1)}
-        for row in list(counts.per_code(today, moment))[:10]
-    ]
+    try:
+        lookups = read_now(datetime.now(UTC))
+    except StorageError as exc:
+        log.error("IT desk: %s", exc)
+        abort(503)
+    chart = bars([hour.count for hour in lookups.hours])
+    return render_template("it/now.html", lookups=lookups, chart=chart)
 
 
 # --- Codes ---------------------------------------------------------------------------------
@@ -347,43 +327,30 @@ def _period() -> tuple[str, datetime, datetime]:
 
 def _codes_table() -> dict[str, Any]:
     period, since, until = _period()
-    counts = current_counts()
     try:
         feedback = current_storage().run(
             "read the feedback per code", lambda c: feedback_per_code(c, since, until)
         )
+        lookups = read_codes(since, until)
     except StorageError as exc:
         log.error("IT desk: %s", exc)
         abort(503)
+    by_day = (until - since) > timedelta(days=2)
     rows = []
-    if counts is not None:
-        before = {row.code: row.count for row in counts.per_code(since - (until - since), since)}
-        step_hours = (until - since) > timedelta(days=2)
-        for row in counts.per_code(since, until):
-            hourly = list(counts.per_hour(row.code, since, until))
-            series = (
-                [sum(hourly[i : i + 24]) for i in range(0, len(hourly), 24)]
-                if step_hours
-                else hourly
-            )
-            rows.append(
-                {
-                    "code": row.code,
-                    "count": row.count,
-                    "before": before.get(row.code, 0),
-                    "change": row.count - before.get(row.code, 0),
-                    "chart": bars(series),
-                    "feedback": feedback.get(row.code),
-                }
-            )
-    return {
-        "period": period,
-        "since": since,
-        "until": until,
-        "rows": rows,
-        "counted": counts is not None,
-        "feedback": feedback,
-    }
+    for row in lookups:
+        hourly = [hour.count for hour in row.hours]
+        series = [sum(hourly[i : i + 24]) for i in range(0, len(hourly), 24)] if by_day else hourly
+        rows.append(
+            {
+                "code": row.counts.code,
+                "count": row.counts.count,
+                "before": row.counts.before,
+                "change": row.counts.count - row.counts.before,
+                "chart": bars(series),
+                "feedback": feedback.get(row.counts.code),
+            }
+        )
+    return {"period": period, "since": since, "until": until, "rows": rows, "by_day": by_day}
 
 
 @bp.get("/codes")
