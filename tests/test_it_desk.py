@@ -22,6 +22,8 @@ from webapp.config import SettingError, Settings
 from webapp.it_desk import access
 from webapp.storage import MISS_CODE as CODE
 from webapp.storage import MISS_QUERY as QUERY
+from webapp.storage import database_url as resolve_url
+from webapp.storage.handled import CodeFeedback, feedback_per_code, mark, read_all
 from webapp.storage.store import Storage
 
 
@@ -277,3 +279,29 @@ def test_oidc_settings_come_together_and_let_someone_in() -> None:
     settings = Settings.from_environ({"IT_ALLOWED": "@Example.com, it-desk  a@b.org"})
     assert settings.it_allowed == ("@example.com", "it-desk", "a@b.org")
     assert not settings.oidc
+
+
+def test_markings_and_feedback_per_code_on_both_databases(
+    database_url: str, tmp_path: Path
+) -> None:
+    store = Storage(resolve_url(database_url, tmp_path))
+    store.init_schema()
+    moment = datetime.now(UTC)
+    for action, at in (("keyword", moment), ("page", moment + timedelta(seconds=1))):
+        store.run(
+            "mark",
+            lambda c, action=action, at=at: mark(
+                c, list_name=QUERY, item="vpn", language="de", action=action, by="a@b.c", at=at
+            ),
+        )
+    marks = store.run("read", read_all)
+    assert list(marks) == [(QUERY, "vpn", "de")]  # one row: the later marking replaced it
+    assert marks[QUERY, "vpn", "de"].action == "page"
+    store.add_feedback("code", "0xCAA20003", "", False, "no luck")
+    store.add_feedback("code", "0xCAA20003", "", True)
+    store.add_feedback("page", "faq", "why", False, "page, not code")
+    found = store.run(
+        "read", lambda c: feedback_per_code(c, moment - timedelta(hours=1), moment + timedelta(1))
+    )
+    assert found == {"0xCAA20003": CodeFeedback(yes=1, no=1, comments=("no luck",))}
+    store.dispose()
