@@ -64,11 +64,9 @@ MAX_CUSTOM_DAYS = 400
 @bp.before_request
 def _desk_only_at_its_own_address() -> ResponseReturnValue | None:
     """``/de/it/…`` goes to ``/it/…``: the desk's cookie lives at ``/it/`` only, and the desk
-    keeps its language in the session instead of the address."""
+    keeps its language in the session instead of the address. (Nothing is written here: the
+    browser sent no desk cookie to this address, and a new one would sign the person out.)"""
     if address_language(request.environ):
-        site = current_site()
-        if address_language(request.environ) in site.languages:
-            session[LANGUAGE_KEY] = address_language(request.environ)
         outer = request.environ.get(OUTER_ROOT_KEY, "")
         return redirect(outer + request.full_path.rstrip("?"), 303)
     g.language = _desk_language()
