@@ -20,6 +20,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -54,6 +55,22 @@ LANGUAGE_KEY = "language"  # session: the desk's language, once chosen
 OPEN_ENDPOINTS = frozenset(
     {"it_desk.sign_in", "it_desk.token_sign_in", "it_desk.organisation", "it_desk.callback"}
 )
+# Titles in the reader's language (Werkzeug's are English, for machines), and what to do.
+ERROR_TEXTS = {
+    400: (_l("That could not be done"), _l("Please go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("This is not open to you.")),
+    404: (_l("Not found"), _l("There is no such page on the IT desk.")),
+    405: (_l("Not possible here"), _l("This address can be read, but not sent to.")),
+    429: (_l("Too many tries"), _l("Please wait a little, then try again.")),
+    503: (
+        _l("The database did not answer"),
+        _l("The IT desk cannot read or save anything just now. Please try again in a moment."),
+    ),
+}
+EXPIRED = _l(
+    "This form had expired (or came without its token). Please reload the page and try again."
+)
+OWN_REASONS = frozenset({400, 403})  # the desk's 400s and 403s always say why
 PERIODS = {"24h": timedelta(hours=24), "7d": timedelta(days=7), "30d": timedelta(days=30)}
 MAX_CUSTOM_DAYS = 400
 
@@ -97,11 +114,13 @@ def _error_page(error: HTTPException) -> ResponseReturnValue:
     """The desk's errors in its own layout, saying what went wrong (a refused form, a read-only
     token, an account not allowed), never the public site's words."""
     status = error.code or 500
+    title, description = ERROR_TEXTS.get(status, (error.name, error.description))
     page = render_template(
         "it/error.html",
         status=status,
-        error_title=error.name,
-        error_description=error.description,
+        error_title=title,
+        # The desk's own reasons (abort(..., description=...)) are already in the reader's words.
+        error_description=error.description if status in OWN_REASONS else description,
         request_id=request_id(),
     )
     return page, status
@@ -262,7 +281,7 @@ def callback() -> ResponseReturnValue:
 @bp.post("/sign-out")
 def sign_out() -> ResponseReturnValue:
     if not PlainForm().validate():
-        abort(400)
+        abort(400, description=gettext(EXPIRED))
     log.info("IT desk: %s signed out", g.person.audit_name)
     access.sign_out()
     return redirect(url_for(".sign_in"), 303)
@@ -272,7 +291,7 @@ def sign_out() -> ResponseReturnValue:
 def language() -> ResponseReturnValue:
     form = LanguageForm()
     if not form.validate() or form.language.data not in current_site().languages:
-        abort(400)
+        abort(400, description=gettext(EXPIRED))
     session[LANGUAGE_KEY] = form.language.data
     return redirect(_safe_next(request.args.get("next")), 303)
 
