@@ -49,7 +49,8 @@ def test_every_desk_route_without_a_session_sends_to_sign_in_and_shows_nothing(
     routes = desk_routes(app)
     assert {endpoint for endpoint, _, _ in routes} >= {
         "it_desk.now", "it_desk.codes", "it_desk.codes_csv", "it_desk.misses",
-        "it_desk.unhelpful", "it_desk.misses_csv", "it_desk.unhelpful_csv", "it_desk.handled",
+        "it_desk.unhelpful", "it_desk.now_csv", "it_desk.misses_csv", "it_desk.unhelpful_csv",
+        "it_desk.handled",
         "it_desk.sign_out",
     }  # fmt: skip
     for endpoint, method, path in routes:
@@ -221,6 +222,9 @@ def test_the_now_page_shows_rising_codes_and_the_last_day(app: Flask, client: Fl
     assert "0xCAA70004" in rising and ">40<" in rising and ">de<" in rising
     assert "0xCAA20003" not in rising
     assert "42 lookups in all." in page
+    exported = list(csv.reader(io.StringIO(client.get("/it/now.csv").get_data(as_text=True))))
+    assert ["rising", "0xCAA70004", "", "40", "0.0", "de"] in exported
+    assert sum(int(row[3]) for row in exported if row[0] == "hour") == 42
 
 
 def test_a_bad_period_is_a_clear_400(client: FlaskClient) -> None:
