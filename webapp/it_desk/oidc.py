@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
         client_kwargs={
             "scope": "openid email profile",
             "code_challenge_method": "S256",
-            "timeout": HTTP_TIMEOUT_S,
+            "default_timeout": HTTP_TIMEOUT_S,
         },
     )
     app.extensions[EXTENSION_KEY] = oauth

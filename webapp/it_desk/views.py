@@ -32,6 +32,7 @@ from webapp.it_desk import access, oidc
 from webapp.it_desk.charts import bars
 from webapp.it_desk.export import csv_response
 from webapp.it_desk.forms import HandledForm, LanguageForm, PlainForm, TokenForm
+from webapp.it_desk.lists import PERIODS as LIST_PERIODS
 from webapp.it_desk.lists import (
     UNHELPFUL,
     miss_rows,
@@ -425,7 +426,7 @@ def _lists(period: str) -> tuple[Any, dict]:
 
 def _list_period() -> str:
     period = request.args.get("period", "today")
-    if period not in ("today", "24h", "7d"):
+    if period not in LIST_PERIODS:
         abort(400, description=gettext("Please choose a period: today, 24 hours or 7 days."))
     return period
 
