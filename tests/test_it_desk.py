@@ -116,6 +116,14 @@ def test_a_wrong_token_is_refused_and_logged(
     assert client.get("/it/").status_code == 303
 
 
+def test_wrong_tokens_are_limited_per_address_like_the_apis(client: FlaskClient) -> None:
+    for _ in range(10):
+        assert sign_in_with_token(client, secret="shp_guess").status_code == 401
+    refused = sign_in_with_token(client, secret="shp_guess")
+    assert refused.status_code == 429
+    assert "Too many wrong tokens" in refused.get_data(as_text=True)
+
+
 def test_the_sign_in_page_says_tokens_are_the_way_in_without_oidc(client: FlaskClient) -> None:
     page = client.get("/it/sign-in").get_data(as_text=True)
     assert "no organisation sign-in" in page
