@@ -71,11 +71,15 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture
 def open_desk(browser: Any, desk: dict[str, Any]) -> Iterator[Callable[..., Any]]:
-    """A fresh browser context on the desk (``scheme``, ``width``, ``height``), no page yet."""
+    """A fresh browser context on the desk (``scheme``, ``width``, ``height``, ``javascript``),
+    no page yet."""
     contexts = []
 
-    def open_(*, scheme: str = "light", width: int = 1024, height: int = 768) -> Any:
+    def open_(
+        *, scheme: str = "light", width: int = 1024, height: int = 768, javascript: bool = True
+    ) -> Any:
         context = browser.new_context(
+            java_script_enabled=javascript,
             base_url=desk["url"],
             viewport={"width": width, "height": height},
             color_scheme=scheme,
@@ -98,8 +102,11 @@ def sign_in_with_token(page: Any, secret: str) -> None:
     page.wait_for_url("**/it/")
 
 
-def test_signing_in_with_the_organisation_account_end_to_end(open_desk, desk) -> None:
-    page = open_desk()
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_signing_in_with_the_organisation_account_end_to_end(
+    open_desk, desk, javascript: bool
+) -> None:
+    page = open_desk(javascript=javascript)
     page.goto("/it/misses")
     assert page.url.endswith("/it/sign-in?next=/it/misses")  # nobody signed in: no data
     page.get_by_role("link", name="Sign in with your organisation account").click()
