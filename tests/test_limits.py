@@ -55,7 +55,7 @@ def test_429_under_api_is_json(client: FlaskClient) -> None:
     assert response.status_code == 429
     body = response.get_json()
     assert body["status"] == 429
-    assert body["message"] == TOO_MANY_POSTS
+    assert body["message"] == str(TOO_MANY_POSTS)
     assert response.headers["Retry-After"]
 
 

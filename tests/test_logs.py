@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import logging
@@ -16,6 +17,7 @@ from flask import Flask, abort
 from flask.testing import FlaskClient
 from support.apps import make_app
 
+import webapp.cli
 from webapp.logs import GunicornLogger, JsonFormatter, RequestIdFilter, configure_logging
 
 
@@ -38,7 +40,7 @@ def app(content_dir: Path, tmp_path: Path) -> Flask:
 def restore_logging():
     """Tests here switch the log format; put the default back for the tests after them."""
     yield
-    configure_logging("text", logging.INFO)
+    configure_logging("text", "info")
 
 
 @pytest.mark.parametrize(
@@ -104,7 +106,7 @@ def test_a_4xx_is_not_an_error_in_the_log(
 
 
 def test_json_lines(app: Flask, capsys: pytest.CaptureFixture[str]) -> None:
-    configure_logging("json", logging.INFO)
+    configure_logging("json", "info")
     response = app.test_client().get("/test-only/boom")
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line]
     mine = [line for line in lines if line.get("request_id") == response.headers["X-Request-ID"]]
@@ -118,9 +120,11 @@ def test_json_lines(app: Flask, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_log_format_json_from_the_settings(
-    content_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    content_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
 ) -> None:
-    make_app(content_dir, tmp_path, LOG_FORMAT="json", SECRET_KEY=None)
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    importlib.reload(webapp.cli)  # the set-up of every flask command, before the app loads
+    make_app(content_dir, tmp_path, SECRET_KEY=None)
     err = capsys.readouterr().err.strip().splitlines()
     warning = json.loads(next(line for line in err if "SECRET_KEY" in line))
     assert warning["level"] == "warning" and warning["request_id"] == "-"
@@ -135,9 +139,9 @@ def test_json_formatter_never_breaks_on_odd_text() -> None:
     assert json.loads(line)["message"] == "q=\ud800\x00\n<é>"
 
 
-def test_logging_is_configured_once_however_many_apps(content_dir: Path, tmp_path: Path) -> None:
+def test_logging_set_up_again_keeps_one_handler() -> None:
     for _ in range(3):
-        make_app(content_dir, tmp_path)
+        configure_logging("text", "info")
     mine = [h for h in logging.getLogger().handlers if getattr(h, "webapp_handler", False)]
     assert len(mine) == 1
 

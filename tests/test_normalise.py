@@ -91,8 +91,11 @@ def test_near_codes_keep_their_digits_for_did_you_mean(typed: str, digits: str) 
     assert near_code_digits(typed) == digits
 
 
-def test_words_are_not_near_codes() -> None:
-    assert near_code_digits("credentials") is None
+@pytest.mark.parametrize("word", ["facade", "office", "decade", "Office", "credentials"])
+def test_words_spelt_in_hex_letters_are_not_near_codes(word: str) -> None:
+    """Only a code's own start (0x, or CAA) makes a run of hex-like letters a near code:
+    "facade" is all hex digits, "office" all hex once O and I are read as 0 and 1."""
+    assert near_code_digits(word) is None
 
 
 # The normaliser runs on every search and code URL: it must never raise, whatever arrives.

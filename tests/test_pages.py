@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from jinja2 import DictLoader
 
 
-def test_home_explains_the_site_and_offers_a_focused_search(client: FlaskClient) -> None:
+def test_home_explains_the_site_and_offers_a_search_without_autofocus(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "<h1>Sign-in help</h1>" in html
     assert 'action="/search"' in html and 'name="q"' in html

@@ -130,7 +130,7 @@ def latency_table(engine, codes: list[str], words: list[str], rounds: int) -> No
     long_words = [w for w in words if len(w) >= 6]
     cases = {
         "exact code (normalise + look-up)": (
-            lambda q: engine.lookup(normalise_code(q)),
+            lambda q: engine.content.code_by_id.get(normalise_code(q)),
             sample,
         ),
         "misspelt code (search)": (engine.search, [misspell(rng, c) for c in sample]),

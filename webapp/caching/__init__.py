@@ -218,9 +218,7 @@ def _finish(response: Response) -> Response:
 
 def init_app(app: Flask, language_of: LanguageOf) -> None:
     """Call before the other extensions: the response hook registered here must run after
-    theirs (Flask runs them in reverse), and the fast path must sit inside the other WSGI
-    layers (proxy fix, language prefix, security headers). ``language_of`` tells the language
-    of a request's address (:mod:`webapp.i18n`)."""
+    theirs (Flask runs them in reverse). ``language_of`` tells the language of a request's
+    address (:mod:`webapp.i18n`)."""
     app.extensions[EXTENSION_KEY] = PageCaching(app, language_of)
     app.after_request(_finish)
-    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]

@@ -21,7 +21,7 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 from webapp.caching.compression import accepts_gzip
 
 # Called with the client's address on every answer of a page, from the cache too (counting).
-Callback = Callable[[str], None]
+Callback = Callable[[str], object]  # what it returns is ignored
 
 # Headers a stored page does not keep: made per answer, or must never be replayed.
 UNKEPT_HEADERS = frozenset(

@@ -51,7 +51,7 @@ PAGE_FIELDS = {
 
 
 def check_fields(
-    problems: Problems, path: Path, entry: str, data: dict, spec: dict[str, Field]
+    problems: Problems, path: Path, entry: str, data: dict[str, Any], spec: dict[str, Field]
 ) -> bool:
     """Check one table against its field spec; report every problem; True when usable."""
     usable = True
@@ -84,7 +84,7 @@ def check_fields(
 
 def read_toml_tables(
     problems: Problems, path: Path, table: str, *, optional: bool = False
-) -> list[tuple[str, dict]]:
+) -> list[tuple[str, dict[str, Any]]]:
     """The ``[[table]]`` entries of a TOML file, each with a label for messages."""
     if not path.is_file():
         if not optional:

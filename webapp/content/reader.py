@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -23,7 +24,6 @@ from webapp.content.model import (
     Content,
     Family,
     Page,
-    Section,
     alias_key,
     is_canonical_code,
 )
@@ -99,7 +99,7 @@ class Reader:
         self,
         path: Path,
         label: str,
-        data: dict,
+        data: dict[str, Any],
         codes: dict[str, CodeEntry],
         where: dict[str, str],
     ) -> CodeEntry | None:
@@ -199,8 +199,7 @@ class Reader:
                 language=self.language,
                 **facts,
             )
-        # Longest prefix first, so the first match is the most specific family.
-        return sorted(self.rules.families(families), key=lambda f: -len(f.prefix))
+        return list(self.rules.families(families))
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -224,7 +223,7 @@ class Reader:
             description=meta.get("description", "").strip(),
             order=meta.get("order", 100),
             html=rendered.html,
-            sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
+            sections=tuple(rendered.sections),
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),

@@ -11,23 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
 from webapp.content.model import DECODERS, FIXERS, CodeEntry, Content, Family, Page
 from webapp.content.problems import Problems
 
+T = TypeVar("T")
+Table = dict[str, Any]  # a TOML table as read
 Facts = dict[str, Any]  # the fields of an entry that are facts, not text
 
 
 class LanguageRules(Protocol):
     optional: bool  # whether each file and folder may be missing
     link_prefix: str  # put before the site's own links in this language's Markdown
-    code_fields: dict[str, Field]
-    family_fields: dict[str, Field]
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None: ...
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None: ...
+    @property
+    def code_fields(self) -> dict[str, Field]: ...
+    @property
+    def family_fields(self) -> dict[str, Field]: ...
+
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None: ...
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None: ...
     def may_have_page(self, path: Path, slug: str) -> bool: ...
     def check_page(self, path: Path, page: Page) -> None: ...
     def missing_pages_folder(self, folder: Path) -> None: ...
@@ -57,7 +62,7 @@ class Original:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None:
         name, fixer = data.get("name", "").strip(), data["fixer"].strip()
         if fixer not in FIXERS:
             self.problems.add(
@@ -66,7 +71,7 @@ class Original:
             return None
         return {"name": name, "fixer": fixer, "aliases": tuple(data.get("aliases", ()))}
 
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         decoder = data.get("decoder")
         if decoder is not None and decoder not in DECODERS:
             self.problems.add(
@@ -119,7 +124,7 @@ class Translation:
         self.link_prefix = f"/{language}"
         self.untranslated: list[str] = []
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None:
         original = self.base.code_by_id.get(code)
         if original is None:
             self.problems.add(
@@ -131,7 +136,7 @@ class Translation:
         aliases = original.aliases + tuple(data.get("aliases", ()))
         return {"name": original.name, "fixer": original.fixer, "aliases": aliases}
 
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         original = next((f for f in self.base.families if f.prefix == prefix), None)
         if original is None:
             self.problems.add(
@@ -188,7 +193,9 @@ class Translation:
         # Links are checked against the original, which the translation mirrors.
         return _link_targets(self.base.codes, self.base.pages)
 
-    def _merge(self, kind: str, read: dict, originals: Iterable, key: Callable) -> list:
+    def _merge(
+        self, kind: str, read: dict[str, T], originals: Iterable[T], key: Callable[[T], str]
+    ) -> list[T]:
         """The default language's entries, each replaced by its translation when there is one."""
         merged = []
         for original in originals:

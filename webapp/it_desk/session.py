@@ -15,7 +15,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Request, Response, request
-from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionInterface
+from flask.sessions import (
+    SecureCookieSession,
+    SecureCookieSessionInterface,
+    SessionInterface,
+    SessionMixin,
+)
 
 PREFIX = "/it/"
 COOKIE_NAME = "it_session"
@@ -49,7 +54,7 @@ class DeskSessions(SecureCookieSessionInterface):
     def get_cookie_samesite(self, app: Flask) -> str:
         return "Strict"
 
-    def get_expiration_time(self, app: Flask, session: SecureCookieSession) -> datetime:
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime:
         # Always a dated cookie: it ends with the sign-in (webapp.it_desk.access enforces the
         # same eight hours on the signed value, whatever the browser keeps).
         return datetime.now(UTC) + LIFETIME
@@ -62,11 +67,11 @@ class SessionsByPath(SessionInterface):
         self.site = site
         self.desk = DeskSessions()
 
-    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         chosen = self.desk if is_desk_path(request.path) else self.site
         return chosen.open_session(app, request)
 
-    def save_session(self, app: Flask, session: SecureCookieSession, response: Response) -> None:
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         chosen = self.desk if isinstance(session, DeskSession) else self.site
         chosen.save_session(app, session, response)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -246,7 +247,7 @@ def callback() -> ResponseReturnValue:
     if not oidc.configured():
         abort(404)
     if request.args.get("from") != "desk":
-        again = url_for(".callback", **request.args, **{"from": "desk"})
+        again = url_for(".callback") + "?" + urlencode({**request.args.to_dict(), "from": "desk"})
         # Nothing here may write the session: the browser did not send it, and a new cookie
         # would replace the one that holds this sign-in's state.
         return render_template("it/continue.html", target=again, bare=True), 200

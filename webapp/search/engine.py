@@ -7,9 +7,10 @@ both ask it, so they always agree.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from webapp.content.model import CODE, PAGE, CodeEntry, Content
+from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.index import Document, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
@@ -41,10 +42,6 @@ class SearchResponse:
     words_found: bool = False  # a hit holds every word of the query (WordResults.found)
 
     @property
-    def found_anything(self) -> bool:
-        return bool(self.entry or self.hits or self.did_you_mean or self.choices)
-
-    @property
     def found(self) -> bool:
         """Whether the search found what was asked, so it is not a miss: a code the table has,
         the codes a bare number may be, or a result holding every word of the query. Results
@@ -67,10 +64,6 @@ class SearchEngine:
                 by_family[family.prefix].append(entry)
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
 
-    def lookup(self, code: str) -> CodeEntry | None:
-        """The entry of a canonical code (or ``none``)."""
-        return self.content.code_by_id.get(code)
-
     def resolve(self, typed: str) -> Resolution:
         return self.resolver.resolve(typed)
 
@@ -82,9 +75,9 @@ class SearchEngine:
         family = family_of(code, self.content)
         if family is None:
             return ()
-        target = _code_number(code)
+        target = code_number(code)
         others = [e for e in self._by_family.get(family.prefix, ()) if e.code != code]
-        others.sort(key=lambda e: abs(_code_number(e.code) - target))
+        others.sort(key=lambda e: abs(code_number(e.code) - target))
         return tuple(others[:RELATED_LIMIT])
 
     def search(self, query: str, limit: int = 10) -> SearchResponse:
@@ -116,12 +109,7 @@ class SearchEngine:
         )
 
 
-def _code_number(code: str) -> int:
-    """The number a canonical code carries, for ordering codes by closeness."""
-    return int(code[6:]) if code.startswith("AADSTS") else int(code[2:], 16)
-
-
-def _documents(content: Content):  # type: ignore[no-untyped-def]
+def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, float]]]]:
     """(document, weighted fields) for every code and every page section."""
     for entry in content.codes:
         text = " ".join((entry.summary_text, *entry.steps_text))

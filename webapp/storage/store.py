@@ -14,6 +14,7 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from webapp.config import Settings
 from webapp.storage import feedback, migrate, misses, queries, tokens
 from webapp.storage.connections import StorageError, create_engine, cut_after
 from webapp.storage.queries import Report
@@ -25,8 +26,7 @@ log = logging.getLogger("webapp.storage")
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT_S = 1.5  # DATABASE_TIMEOUT: the most a request waits for the database
-DEFAULT_MISSES_PER_CLIENT = 50  # MISSES_PER_CLIENT: new terms a day one address may add
+_DEFAULTS = Settings()  # what a Storage made outside the app (a test, a script) is given
 MIGRATION_TIMEOUT_S = 30.0  # an upgrade at start-up may wait for another process's
 MISSES_PAUSE_S = 30.0  # after a failure, how long misses are dropped without trying
 
@@ -43,9 +43,9 @@ class Storage:
         self,
         url: sa.URL,
         *,
-        misses_per_day: int = 1000,
-        misses_per_client: int = DEFAULT_MISSES_PER_CLIENT,
-        timeout: float = DEFAULT_TIMEOUT_S,
+        misses_per_day: int = _DEFAULTS.misses_per_day,
+        misses_per_client: int = _DEFAULTS.misses_per_client,
+        timeout: float = _DEFAULTS.database_timeout,
     ) -> None:
         self.url = url
         self.timeout = timeout
@@ -80,7 +80,7 @@ class Storage:
             except sa.exc.DBAPIError as exc:
                 # A pooled connection the server closed (it restarted): SQLAlchemy has
                 # replaced the pool, so once more on a fresh connection.
-                fired = watch is not None and watch.fired
+                fired = watch is not None and watch.is_set()
                 if attempt == 0 and exc.connection_invalidated and not fired:
                     continue
                 failure: Exception = exc

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from webapp.addresses import external_url
 from webapp.caching import public
 from webapp.content import current_content
+from webapp.content.model import code_number
 from webapp.feedback import ANSWERED_ARG, record_unknown_code
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
@@ -27,7 +28,7 @@ def table() -> ResponseReturnValue:
     return render_template(
         "codes/table.html",
         app_codes=[entry for entry in codes if not entry.is_aadsts],
-        entra_codes=sorted((e for e in codes if e.is_aadsts), key=lambda e: int(e.code[6:])),
+        entra_codes=sorted((e for e in codes if e.is_aadsts), key=lambda e: code_number(e.code)),
     )
 
 
