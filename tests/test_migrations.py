@@ -24,7 +24,6 @@ from webapp.storage.tables import feedback, metadata, search_miss
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 MOMENT = datetime(2025, 1, 1, 10, tzinfo=UTC)
-HEAD_TABLES = {"alembic_version", "api_token", "feedback", "notice", "notice_change", "search_miss"}
 
 
 def load_old_schema(url: sa.URL, version: int) -> None:

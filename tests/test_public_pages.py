@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 PERSONAL = {
     "feedback.details": "the step after No: the person's own open answer and form token",
     "health.healthz": "for load balancers: a cached 'ok' would hide a broken server",
+    "notices_api.one": "one notice with its history, for IT: needs a token",
 }
 # The IT desk (/it/): private to IT, its own cookie; every answer private and never kept.
 PRIVATE_BLUEPRINT = "it_desk."
@@ -21,6 +22,7 @@ PRIVATE_BLUEPRINT = "it_desk."
 SAMPLES = {
     "typed": ["0xCAA20003", "AADSTS50126", "0xCAA2FFFF", "caa20003", "none", "12029"],
     "anything": ["nothing-here"],
+    "notice_id": ["1"],
 }
 PUBLIC = re.compile(
     r"^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$"

@@ -22,6 +22,7 @@ from webapp import (
     i18n,
     it_desk,
     logs,
+    notices,
     publishing,
     ratelimit,
     search,
@@ -84,6 +85,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     i18n.init_app(app)
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
+    notices.init_app(app)  # after storage: the notices are read before Gunicorn forks
     assets.init_app(app)
     wsgi_app: Any = app.wsgi_app
     for layer in reversed(LAYERS):

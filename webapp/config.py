@@ -272,6 +272,8 @@ class Settings:
     oidc_client_id: str = field(default="", metadata={"parse": _text})
     oidc_client_secret: str = field(default="", metadata={"parse": _text})
     it_allowed: tuple[str, ...] = field(default=(), metadata={"parse": _allowed})
+    # How often each worker asks the database whether a notice changed (webapp.notices.board).
+    notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
 
     @property
     def production(self) -> bool:

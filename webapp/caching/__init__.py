@@ -38,7 +38,15 @@ from webapp.caching.policy import (
 from webapp.caching.store import UNKEPT_HEADERS, CachedPage, Callback, PageCache, page_key
 from webapp.config import settings_of
 
-__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "on_each_answer", "public"]
+__all__ = [
+    "CachedPage",
+    "FastPath",
+    "PageCache",
+    "clear_pages",
+    "init_app",
+    "on_each_answer",
+    "public",
+]
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +120,8 @@ class FastPath:
         it personal (the session is saved after every response hook, so only here can one
         see whether it set a cookie or said ``Vary: Cookie``)."""
         final: list[tuple[str, str]] = []
+        store = self.caching.store
+        generation = store.generation if store is not None else 0
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             final.extend(headers)
@@ -124,7 +134,7 @@ class FastPath:
             if _personal(final):
                 log.warning("The public page %s set a cookie; not kept", environ.get("PATH_INFO"))
             else:
-                self.caching.store.put(key, page)
+                self.caching.store.put(key, page, generation)
         return body
 
     def _lookup(self, environ: dict[str, Any]) -> CachedPage | None:
@@ -214,6 +224,14 @@ def _finish(response: Response) -> Response:
     response.headers.extend(headers)
     response.set_data(body)
     return response
+
+
+def clear_pages(app: Flask) -> None:
+    """Drop every page this worker keeps: something every page may show has changed (a
+    notice). Safe from any thread; a page being rendered meanwhile is not kept."""
+    store = app.extensions[EXTENSION_KEY].store
+    if store is not None:
+        store.clear()
 
 
 def init_app(app: Flask, language_of: LanguageOf) -> None:

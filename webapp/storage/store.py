@@ -9,13 +9,13 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from webapp.config import Settings
-from webapp.storage import feedback, migrate, misses, queries, tokens
+from webapp.storage import feedback, migrate, misses, notices, queries, tokens
 from webapp.storage.connections import StorageError, create_engine, cut_after
 from webapp.storage.queries import Report
 from webapp.storage.recorder import MissRecorder, PendingMiss
@@ -272,6 +272,65 @@ class Storage:
         """Forget the token ``name``; False if there was none."""
         self._ensure_schema()
         return self.run("revoke the token", lambda connection: tokens.delete(connection, name))
+
+    # --- Notices ---
+
+    def add_notice(self, fields: Mapping[str, Any], by: str, now: datetime) -> int:
+        """Store a new notice and its audit row, in one transaction; its id."""
+        self._ensure_schema()
+        return self.run(
+            "post the notice", lambda connection: notices.insert(connection, fields, by, now)
+        )
+
+    def change_notice(
+        self,
+        notice_id: int,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        by: str,
+        now: datetime,
+        action: str = "changed",
+    ) -> dict[str, Any] | None:
+        """Read a notice, apply ``change`` (stored fields to the new ones; it may raise, and
+        then nothing is stored) and store the result with its audit row, in one transaction.
+        The new fields, or None when there is no such notice."""
+        self._ensure_schema()
+
+        def work(connection: Connection) -> dict[str, Any] | None:
+            stored = notices.get(connection, notice_id, lock=True)
+            if stored is None:
+                return None
+            new = change(stored)
+            notices.update(connection, notice_id, new, by, now, action)
+            return {**stored, **new}
+
+        return self.run("change the notice", work)
+
+    def notice(self, notice_id: int) -> dict[str, Any] | None:
+        self._ensure_schema()
+        return self.run("read the notice", lambda connection: notices.get(connection, notice_id))
+
+    def current_notices(self, now: datetime) -> tuple[int, list[dict[str, Any]]]:
+        """The notices' version and every notice not ended by ``now``, read together."""
+        self._ensure_schema()
+        return self.run(
+            "read the notices",
+            lambda connection: (notices.version(connection), notices.current(connection, now)),
+        )
+
+    def notices_version(self) -> int:
+        """A number that changes with every post, change and end: cheap to poll."""
+        self._ensure_schema()
+        return self.run("read the notices' version", notices.version)
+
+    def recent_notices(self, since: datetime) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self.run("list the notices", lambda connection: notices.recent(connection, since))
+
+    def notice_history(self, notice_id: int) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self.run(
+            "read the notice's history", lambda connection: notices.history(connection, notice_id)
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
@@ -18,6 +19,7 @@ from webapp.caching import public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
+from webapp.notices import active_notices, notice_json
 from webapp.search import current_engine
 from webapp.search.families import Explanation
 from webapp.search.index import Hit
@@ -86,6 +88,19 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     }
 
 
+def _notices_json(code: str) -> dict[str, Any]:
+    """What IT says now about ``code``: its notices and those for everyone, and whether people
+    still need to report the problem."""
+    active = active_notices()
+    language = str(get_locale() or "en")
+    return {
+        "notices": [
+            notice_json(notice, language) for notice in (*active.for_code(code), *active.everyone)
+        ],
+        "report": active.needs_report(code),
+    }
+
+
 @bp.get("/search")
 @public(query=("q", "lang", "limit"), revalidate=True)
 def search() -> ResponseReturnValue:
@@ -138,7 +153,7 @@ def code(typed: str) -> ResponseReturnValue:
     if found.code is None:
         raise BadRequest(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
     if found.entry is not None:
-        return jsonify(entry_json(found.entry))
+        return jsonify({**entry_json(found.entry), **_notices_json(found.entry.code)})
     assert found.explanation is not None  # a code without an entry is always explained
     body = {
         "error": "not_found",
