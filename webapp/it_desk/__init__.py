@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webapp.it_desk import oidc, views
+from webapp.it_desk import notice_views, oidc, views  # noqa: F401 (its routes are the desk's)
 from webapp.it_desk.session import SessionsByPath
 
 __all__ = ["init_app"]

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, InputRequired, Length
 
 from webapp.storage.tables import HANDLED_ACTIONS, HANDLED_LISTS, MAX_TERM_LENGTH
@@ -48,3 +56,40 @@ class HandledForm(FlaskForm):
         ],
         validators=[AnyOf(HANDLED_ACTIONS)],
     )
+
+
+class NoticeForm(FlaskForm):
+    """A notice as the CLI and the API take it; the notices' own check (``webapp.notices``)
+    decides what is right, so the form only carries the fields."""
+
+    level = SelectField(
+        _l("Level"),
+        choices=[
+            SelectChoice("outage", _l("Outage")),
+            SelectChoice("maintenance", _l("Planned maintenance")),
+            SelectChoice("info", _l("Information")),
+        ],
+        default="outage",
+    )
+    title = StringField(_l("Title"))
+    text = TextAreaField(_l("What people should know (Markdown: links, emphasis, lists)"))
+    title_de = StringField(_l("Title in German (optional)"))
+    text_de = TextAreaField(_l("Text in German (optional)"))
+    codes = StringField(_l("Codes it concerns, separated by spaces (none: everyone)"))
+    ends = StringField(
+        _l("Ends: in (like 4h, 90m, 1d) or at (2026-12-24T18:00, UTC)"), default="4h"
+    )
+    report = BooleanField(_l("People still need to report the problem to IT"), default=True)
+
+    def sent(self) -> dict[str, object]:
+        """The fields as the notices' service takes them."""
+        return {
+            "level": self.level.data,
+            "title": self.title.data or "",
+            "text": self.text.data or "",
+            "title_de": self.title_de.data or "",
+            "text_de": self.text_de.data or "",
+            "codes": self.codes.data or "",
+            "ends": (self.ends.data or "").strip() or "4h",
+            "report": bool(self.report.data),
+        }

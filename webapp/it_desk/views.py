@@ -140,7 +140,8 @@ def _here() -> str:
     return request.full_path.rstrip("?") if request.method == "GET" else url_for(".now")
 
 
-def _may_change() -> None:
+def may_change() -> None:
+    """403 for someone who may only read (a token with the ``read`` scope alone)."""
     if not g.person.may_change:
         log.warning("IT desk: %s may only read; refused %s", g.person.audit_name, request.path)
         abort(
@@ -513,7 +514,7 @@ def _list_csv(which: str) -> ResponseReturnValue:
 
 @bp.post("/handled")
 def handled() -> ResponseReturnValue:
-    _may_change()
+    may_change()
     form = HandledForm()
     if not form.validate():
         abort(
