@@ -318,3 +318,63 @@ def test_markings_and_feedback_per_code_on_both_databases(
     )
     assert found == {"0xCAA20003": CodeFeedback(yes=1, no=1, comments=("no luck",))}
     store.dispose()
+
+
+def notice_fields(page_token: str, **changes: str) -> dict[str, str]:
+    fields = {"csrf_token": page_token, "level": "outage", "title": "Sign-in is broken",
+              "text": "We are *on it*.", "title_de": "", "text_de": "", "codes": "caa20003",
+              "ends": "2h", "report": "", "step": "save"}  # fmt: skip
+    fields.update(changes)
+    return fields
+
+
+def test_a_rising_code_opens_the_notice_form_ready_to_post(app: Flask, client: FlaskClient) -> None:
+    add_lookups(app, "0xCAA70004", datetime.now(UTC), 40)
+    sign_in_with_token(client)
+    now = client.get("/it/").get_data(as_text=True)
+    assert 'href="/it/notices?code=0xCAA70004#new"' in now
+    form = client.get("/it/notices?code=0xCAA70004").get_data(as_text=True)
+    assert 'value="0xCAA70004"' in form and "We know about sign-in problems with 0xCAA70004" in form
+    assert 'name="report" type="checkbox" value="y"' in form and "checked" not in form
+
+
+def test_the_notice_form_posts_through_the_notices_service(app: Flask, client: FlaskClient) -> None:
+    sign_in_with_token(client)
+    page = client.get("/it/notices")
+    preview = client.post("/it/notices", data=notice_fields(csrf_token(page), step="preview"))
+    assert preview.status_code == 200 and "<em>on it</em>" in preview.get_data(as_text=True)
+    assert "Sign-in is broken" not in client.get("/codes/0xCAA20003").get_data(as_text=True)
+    posted = client.post("/it/notices", data=notice_fields(csrf_token(page)))
+    assert posted.status_code == 303
+    app.extensions["notices"].refresh()  # what every worker's board does within seconds
+    public = client.get("/codes/0xCAA20003").get_data(as_text=True)
+    assert "Sign-in is broken" in public and "you don't need to report it" in public
+    listed = client.get("/it/notices").get_data(as_text=True)
+    notice_id = re.search(r'href="/it/notices/(\d+)"', listed)[1]
+    history = client.get(f"/it/notices/{notice_id}").get_data(as_text=True)
+    assert "token:night-shift-" in history and ">posted<" in history
+    ended = client.post(f"/it/notices/{notice_id}/end", data={"csrf_token": csrf_token(page)})
+    assert ended.status_code == 303
+    app.extensions["notices"].refresh()
+    assert "Sign-in is broken" not in client.get("/codes/0xCAA20003").get_data(as_text=True)
+
+
+def test_a_bad_notice_comes_back_naming_the_field_and_nothing_is_posted(
+    client: FlaskClient,
+) -> None:
+    sign_in_with_token(client)
+    token = csrf_token(client.get("/it/notices"))
+    for changes, field in (({"text": "[x](javascript:alert(1))"}, "text"),
+                           ({"ends": "30d"}, "ends"), ({"level": "panic"}, "level"),
+                           ({"codes": "hello"}, "codes")):  # fmt: skip
+        response = client.post("/it/notices", data=notice_fields(token, **changes))
+        assert response.status_code == 400, changes
+        assert f"{field}: " in response.get_data(as_text=True)
+    assert "Sign-in is broken" not in client.get("/it/notices").get_data(as_text=True)
+
+
+def test_a_read_only_token_cannot_post_a_notice(client: FlaskClient) -> None:
+    sign_in_with_token(client, "read")
+    page = client.get("/it/notices")
+    assert "may only read" in page.get_data(as_text=True)
+    assert client.post("/it/notices", data=notice_fields(csrf_token(page))).status_code == 403

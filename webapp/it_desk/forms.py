@@ -70,6 +70,7 @@ class NoticeForm(FlaskForm):
             SelectChoice("info", _l("Information")),
         ],
         default="outage",
+        validate_choice=False,  # the notices' check names a wrong level, as for the API
     )
     title = StringField(_l("Title"))
     text = TextAreaField(_l("What people should know (Markdown: links, emphasis, lists)"))
