@@ -31,6 +31,8 @@ DESK_PAGES = {
     "codes-7d": "/it/codes?period=7d",
     "misses": "/it/misses",
     "unhelpful": "/it/unhelpful",
+    "notices": "/it/notices",
+    "notice-for-a-rising-code": "/it/notices?code=0xCAA70004",
 }
 
 
@@ -137,6 +139,28 @@ def test_the_token_way_in_and_marking_a_row_handled(open_desk, desk) -> None:
         "Handled by token:night-shift"
         in page.locator(".desk-row", has_text="0xCAA2FFFF").inner_text()
     )
+
+
+def test_a_rising_code_to_a_public_notice_in_two_clicks(open_desk, desk) -> None:
+    page = open_desk()
+    sign_in_with_token(page, desk["token"])
+    rising = page.locator("tr", has_text="0xCAA70004").first
+    rising.get_by_role("link", name="Post a notice").click()  # one
+    page.get_by_role("button", name="Post the notice").click()  # two
+    page.wait_for_url("**/it/notices?posted=*")
+    public = open_desk()
+    for _ in range(20):  # every worker shows it within the poll interval (2 s)
+        public.goto("/codes/0xCAA70004")
+        if public.get_by_text("We know about sign-in problems with 0xCAA70004").count():
+            break
+        public.wait_for_timeout(500)
+    notice = public.get_by_text("We know about sign-in problems with 0xCAA70004")
+    assert notice.first.is_visible()
+    assert public.get_by_text("you don't need to report it").first.is_visible()
+    # Ended from the desk: gone again.
+    page.get_by_role("link", name="We know about sign-in problems with 0xCAA70004").click()
+    page.get_by_role("button", name="End it now").click()
+    page.wait_for_url("**/it/notices?ended=*")
 
 
 @pytest.mark.parametrize("name", list(DESK_PAGES))
