@@ -31,6 +31,8 @@ from werkzeug.test import TestResponse
 
 from webapp.it_desk import oidc
 
+pytestmark = pytest.mark.slow  # a real identity provider, in Node.js
+
 CALLBACK = "http://localhost/it/callback"  # the test client's host
 
 

@@ -21,7 +21,7 @@ from webapp.storage import MISS_CODE, MISS_QUERY
 
 from .support import describe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 360, "height": 740}
 DESK_PAGES = {
