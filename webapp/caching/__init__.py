@@ -12,6 +12,10 @@ Later requests for the same key are answered by :class:`FastPath`, a WSGI layer 
 Flask, without calling the view: a public view must have no side effect but through
 :func:`on_each_answer`, which the cache repeats on every hit (the misses count works so).
 
+**Personal answers of public views.** A public view whose answer holds something that
+identifies the person who asked (the IDs of a pasted sign-in error) calls :func:`personal`: that
+answer is sent ``private, no-store`` and never kept, and its callbacks are not repeated.
+
 **Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
 """
 
@@ -45,6 +49,7 @@ __all__ = [
     "clear_pages",
     "init_app",
     "on_each_answer",
+    "personal",
     "public",
 ]
 
@@ -53,6 +58,7 @@ log = logging.getLogger(__name__)
 EXTENSION_KEY = "page_cache"
 CANDIDATE_KEY = "webapp.page_cache.candidate"  # WSGI environ: (key, page) to keep if clean
 KEPT_STATUSES = frozenset({200, 301, 303, 404})
+PERSONAL_CONTROL = "private, no-store"
 StartResponse = Callable[..., Any]
 LanguageOf = Callable[[dict[str, Any]], str]
 
@@ -82,6 +88,12 @@ def on_each_answer(callback: Callback) -> None:
     answers the same page: how a public view counts what it must count on every request."""
     _run(callback, request.remote_addr or "")
     g.setdefault("page_callbacks", []).append(callback)
+
+
+def personal() -> None:
+    """Say that this request's answer holds something of the person who asked: it is sent
+    ``private, no-store`` and the page cache never keeps it, whatever the view's policy."""
+    g.personal_answer = True
 
 
 def _run(callback: Callback, client: str) -> None:
@@ -200,7 +212,9 @@ def _finish(response: Response) -> Response:
     caching: PageCaching = current_app.extensions[EXTENSION_KEY]
     policy = policy_of(request.endpoint) if request.method in ("GET", "HEAD") else None
     own = response.headers.get("Cache-Control")  # the view decided (static files, /healthz)
-    if own and response.status_code != 200:
+    if g.get("personal_answer"):
+        policy, own = None, PERSONAL_CONTROL
+    elif own and response.status_code != 200:
         return response  # a 304 of the view's own, say: nothing to encode
     control = own or cache_control(policy, caching.lifetimes, response.status_code)
     # A view's own no-cache (a static file's plain or stale name) is not worth a place.
