@@ -33,7 +33,7 @@ def desk_routes(app: Flask) -> list[tuple[str, str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("it_desk."):
             continue
-        path = rule.rule
+        path = rule.rule.replace("<int:notice_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             found.append((rule.endpoint, method, path))
     return found
@@ -50,8 +50,8 @@ def test_every_desk_route_without_a_session_sends_to_sign_in_and_shows_nothing(
     assert {endpoint for endpoint, _, _ in routes} >= {
         "it_desk.now", "it_desk.codes", "it_desk.codes_csv", "it_desk.misses",
         "it_desk.unhelpful", "it_desk.now_csv", "it_desk.misses_csv", "it_desk.unhelpful_csv",
-        "it_desk.handled",
-        "it_desk.sign_out",
+        "it_desk.handled", "it_desk.sign_out", "it_desk.notices_page", "it_desk.post_notice",
+        "it_desk.notice_page", "it_desk.change_notice", "it_desk.end_notice",
     }  # fmt: skip
     for endpoint, method, path in routes:
         response = client.open(path, method=method)
