@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from support.it_desk import add_lookups, csrf_token, sign_in_with_token
+from support.it_desk import add_lookups, add_miss, csrf_token, sign_in_with_token
 
 from webapp.config import SettingError, Settings
 from webapp.it_desk import access
@@ -139,8 +139,7 @@ def test_a_sign_in_form_without_its_token_is_refused(client: FlaskClient) -> Non
 
 
 def test_a_form_posted_from_another_site_is_refused(app: Flask, client: FlaskClient) -> None:
-    storage: Storage = app.extensions["storage"]
-    storage.record_miss(QUERY, "printer on fire", "en")
+    add_miss(app, QUERY, "printer on fire", "en")
     sign_in_with_token(client)
     token = csrf_token(client.get("/it/misses"))
     fields = {"csrf_token": token, "list_name": QUERY, "item": "printer on fire",
@@ -155,7 +154,7 @@ def test_a_form_posted_from_another_site_is_refused(app: Flask, client: FlaskCli
 
 
 def test_a_read_only_token_sees_but_changes_nothing(app: Flask, client: FlaskClient) -> None:
-    app.extensions["storage"].record_miss(QUERY, "printer on fire", "en")
+    add_miss(app, QUERY, "printer on fire", "en")
     sign_in_with_token(client, "read")
     page = client.get("/it/misses")
     assert page.status_code == 200
@@ -170,8 +169,7 @@ def test_a_read_only_token_sees_but_changes_nothing(app: Flask, client: FlaskCli
 def test_a_handled_row_is_new_again_once_people_miss_it_again(
     app: Flask, client: FlaskClient
 ) -> None:
-    storage: Storage = app.extensions["storage"]
-    storage.record_miss(CODE, "0xCAA2FFFF", "en")
+    add_miss(app, CODE, "0xCAA2FFFF", "en")
     sign_in_with_token(client)
     page = client.get("/it/misses")
     assert re.search(r'desk-row is-new">\s*<p><strong[^>]*>0xCAA2FFFF', page.get_data(as_text=True))
@@ -180,14 +178,14 @@ def test_a_handled_row_is_new_again_once_people_miss_it_again(
     assert client.post("/it/handled", data=fields).status_code == 303
     text = client.get("/it/misses").get_data(as_text=True)
     assert "Handled by token:night-shift-" in text and "is-new" not in text
-    storage.record_miss(CODE, "0xCAA2FFFF", "en", now=datetime.now(UTC) + timedelta(seconds=5))
+    add_miss(app, CODE, "0xCAA2FFFF", "en", now=datetime.now(UTC) + timedelta(seconds=5))
     text = client.get("/it/misses").get_data(as_text=True)
     assert "is-new" in text and "again since" in text
 
 
 def test_the_lists_export_as_spreadsheet_safe_csv(app: Flask, client: FlaskClient) -> None:
     storage: Storage = app.extensions["storage"]
-    storage.record_miss(QUERY, '=HYPERLINK("http://evil")', "en")
+    add_miss(app, QUERY, '=HYPERLINK("http://evil")', "en")
     storage.add_feedback("code", "0xCAA20003", "", False, "+cmd|' /C calc'!A0", language="en")
     sign_in_with_token(client)
     misses = client.get("/it/misses.csv")

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from support.it_desk import add_lookups, make_token
+from support.it_desk import add_lookups, add_miss, make_token
 from support.oidc import CLIENT_ID, CLIENT_SECRET, IT_LEAD, start_provider
 from support.servers import free_port, stop_process
 from werkzeug.serving import make_server
@@ -56,8 +56,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         add_lookups(app, "0xCAA70004", moment - timedelta(minutes=minutes), times)
     add_lookups(app, "0xCAA20003", moment - timedelta(hours=2), 3)
     storage = app.extensions["storage"]
-    storage.record_miss(MISS_CODE, "0xCAA2FFFF", "en")
-    storage.record_miss(MISS_QUERY, "teams keeps asking for my password", "de")
+    add_miss(app, MISS_CODE, "0xCAA2FFFF", "en")
+    add_miss(app, MISS_QUERY, "teams keeps asking for my password", "de")
     storage.add_feedback("code", "0xCAA70004", "", False, "Still fails after a restart", "VPN off")
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="it-desk", daemon=True)

@@ -52,3 +52,10 @@ def add_lookups(app: Flask, code: str, at: datetime, times: int = 1, language: s
             connection, at=at, code=code, language=language, times=times
         ),
     )
+
+
+def add_miss(app: Flask, kind: str, term: str, language: str, now: datetime | None = None) -> None:
+    """A search that found nothing, counted and written as the site does it."""
+    storage = app.extensions["storage"]
+    assert storage.queue_miss(kind, term, language, now=now)
+    assert storage.flush(timeout=10)

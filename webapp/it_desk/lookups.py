@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy.engine import Connection
 
+from webapp.config import settings_of
 from webapp.storage import current_storage
 from webapp.storage.lookup_queries import (
     CodeCount,
@@ -20,10 +22,6 @@ from webapp.storage.lookup_queries import (
     rising_codes,
 )
 
-# The rule of "rising" (issue 21's defaults): at least this many lookups in 15 minutes, and
-# this many times the usual rate. The alerts use the same rule from their settings.
-RISING_MIN = 10
-RISING_FACTOR = 5.0
 MOST_CODES = 200  # rows of the Codes page
 
 
@@ -57,10 +55,13 @@ def _all_codes_per_hour(
 
 
 def read_now(moment: datetime) -> Now:
+    settings = settings_of(current_app)
+
     def work(connection: Connection) -> Now:
         return Now(
+            # The alerts' rule and settings (SPIKE_MIN, SPIKE_FACTOR): one meaning of rising.
             rising=rising_codes(
-                connection, moment, spike_min=RISING_MIN, spike_factor=RISING_FACTOR
+                connection, moment, spike_min=settings.spike_min, spike_factor=settings.spike_factor
             ),
             hours=_all_codes_per_hour(connection, moment - timedelta(hours=23), moment),
             today=most_looked_up_today(connection, moment),
