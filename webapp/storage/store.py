@@ -9,7 +9,7 @@ import threading
 import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -235,14 +235,14 @@ class Storage:
         def work(connection: Connection) -> None:
             for key, (times, first, last) in batch.items():
                 if key[0] == LOOKUP:
-                    _, code, language, minute = key
+                    _, code, language, minute = cast(tuple[str, str, str, datetime], key)
                     lookups.count(connection, at=minute, code=code, language=language, times=times)
                     looked_up.add(code)
                 elif key[0] == MISS_DROPPED:
-                    _, reason, day = key
+                    _, reason, day = cast(tuple[str, str, date], key)
                     misses.count_dropped(connection, day=day, reason=reason, times=times, now=last)
                 else:
-                    _, kind, language, term, day = key
+                    _, kind, language, term, day = cast(tuple[str, str, str, str, date], key)
                     misses.count(
                         connection,
                         day=day,
