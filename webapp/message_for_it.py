@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.config import settings_of
 from webapp.content.model import NAMED_CODE, NO_CODE
 
 
@@ -26,8 +24,11 @@ def time_blank() -> str:
     return _("[date and time]")
 
 
-def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
-    """The subject and body a person can send IT as they are, with blanks to fill in."""
+def message_for_it(
+    code: str, title: str | None, page_url: str, contact: dict[str, str]
+) -> MessageForIT:
+    """The subject and body a person can send IT as they are, with blanks to fill in, sent
+    to ``contact`` (:func:`webapp.site_texts.contact_for`)."""
     if code == NO_CODE:
         what = _("Teams keeps asking me to re-enter my smart card PIN, with no status code")
         subject = _("Teams sign-in: smart card PIN prompt")
@@ -60,11 +61,11 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
             _("Thank you"),
         )
     )
-    email = settings_of(current_app).it_contact_email or None
+    email = contact["email"] or None
     mailto = (
         f"mailto:{quote(email, safe='@')}?subject={quote(subject)}&body={quote(body)}"
         if email
         else None
     )
-    helpdesk = settings_of(current_app).it_contact_url or None
+    helpdesk = contact["url"] or None
     return MessageForIT(subject, body, mailto, helpdesk, time_blank())

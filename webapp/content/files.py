@@ -21,6 +21,14 @@ class Field:
 
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", bool: "true or false"}
 
+# Whom to contact about one code or family, instead of the site's IT_CONTACT_* (the same in
+# every language: a translation does not repeat them).
+CONTACT_FIELDS = {
+    "contact_name": Field(str, required=False),
+    "contact_email": Field(str, required=False),
+    "contact_url": Field(str, required=False),
+    "contact_phone": Field(str, required=False),
+}
 CODE_FIELDS = {
     "code": Field(str),
     "name": Field(str, required=False),
@@ -31,6 +39,7 @@ CODE_FIELDS = {
     "contact_it": Field(str),
     "keywords": Field(list, required=False),
     "aliases": Field(list, required=False),
+    **CONTACT_FIELDS,
 }
 FAMILY_FIELDS = {
     "prefix": Field(str),
@@ -39,6 +48,7 @@ FAMILY_FIELDS = {
     "steps": Field(list),
     "contact_it": Field(str),
     "decoder": Field(str, required=False),
+    **CONTACT_FIELDS,
 }
 PAGE_FIELDS = {
     "title": Field(str),

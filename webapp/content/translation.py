@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 
-from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
-from webapp.content.model import DECODERS, FIXERS, CodeEntry, Content, Family, Page
+from webapp.content.files import CODE_FIELDS, CONTACT_FIELDS, FAMILY_FIELDS, Field
+from webapp.content.model import DECODERS, FIXERS, CodeEntry, Contact, Content, Family, Page
 from webapp.content.problems import Problems
 
 T = TypeVar("T")
@@ -45,6 +45,22 @@ class LanguageRules(Protocol):
     ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
 
 
+def _contact(path: Path, label: str, data: Table, problems: Problems) -> Contact | None:
+    """The entry's own contact, or None; a contact needs a name and a way to reach it."""
+    if not any(key in data for key in CONTACT_FIELDS):
+        return None
+    fields = {key.removeprefix("contact_"): data.get(key, "").strip() for key in CONTACT_FIELDS}
+    if not fields["name"] or not (fields["email"] or fields["url"] or fields["phone"]):
+        problems.add(
+            path,
+            label,
+            "a contact needs 'contact_name' and at least one of 'contact_email', "
+            "'contact_url' or 'contact_phone'",
+        )
+        return None
+    return Contact(**fields)
+
+
 def _link_targets(
     codes: Iterable[CodeEntry], pages: Iterable[Page]
 ) -> tuple[set[str], dict[str, frozenset[str]]]:
@@ -69,7 +85,12 @@ class Original:
                 path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
             )
             return None
-        return {"name": name, "fixer": fixer, "aliases": tuple(data.get("aliases", ()))}
+        return {
+            "name": name,
+            "fixer": fixer,
+            "aliases": tuple(data.get("aliases", ())),
+            "contact": _contact(path, label, data, self.problems),
+        }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         decoder = data.get("decoder")
@@ -78,7 +99,7 @@ class Original:
                 path, label, f"unknown decoder '{decoder}' (known: {', '.join(sorted(DECODERS))})"
             )
             return None
-        return {"decoder": decoder}
+        return {"decoder": decoder, "contact": _contact(path, label, data, self.problems)}
 
     def may_have_page(self, path: Path, slug: str) -> bool:
         return True
@@ -115,8 +136,12 @@ class Translation:
 
     optional = True
     # Microsoft's name and who can fix a code, and a family's decoder, are not text.
-    code_fields: ClassVar = {k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer")}
-    family_fields: ClassVar = {k: v for k, v in FAMILY_FIELDS.items() if k != "decoder"}
+    code_fields: ClassVar = {
+        k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer", *CONTACT_FIELDS)
+    }
+    family_fields: ClassVar = {
+        k: v for k, v in FAMILY_FIELDS.items() if k not in ("decoder", *CONTACT_FIELDS)
+    }
 
     def __init__(self, problems: Problems, language: str, base: Content) -> None:
         self.problems = problems
@@ -134,7 +159,12 @@ class Translation:
         # The original's aliases hold in every language (Teams in English on a German
         # computer shows the English message); a translation adds the messages in its language.
         aliases = original.aliases + tuple(data.get("aliases", ()))
-        return {"name": original.name, "fixer": original.fixer, "aliases": aliases}
+        return {
+            "name": original.name,
+            "fixer": original.fixer,
+            "aliases": aliases,
+            "contact": original.contact,
+        }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         original = next((f for f in self.base.families if f.prefix == prefix), None)
@@ -143,7 +173,7 @@ class Translation:
                 path, label, f"translates family {prefix}, which the default language lacks"
             )
             return None
-        return {"decoder": original.decoder}
+        return {"decoder": original.decoder, "contact": original.contact}
 
     def may_have_page(self, path: Path, slug: str) -> bool:
         if slug in self.base.page_by_slug:

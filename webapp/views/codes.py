@@ -17,6 +17,7 @@ from webapp.content.model import code_number
 from webapp.feedback import ANSWERED_ARG, record_unknown_code
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
+from webapp.site_texts import contact_for
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
@@ -46,13 +47,15 @@ def code(typed: str) -> ResponseReturnValue:
     if found.code != typed:
         return redirect(url_for(".code", typed=found.code), 301)
     page_url = external_url(".code", typed=found.code)
+    contact = contact_for(found.code)
     if found.entry is not None:
         return render_template(
             "codes/code.html",
             entry=found.entry,
             explanation=engine.explain(found.code),
             related=engine.related(found.code),
-            message=message_for_it(found.code, found.entry.title, page_url),
+            message=message_for_it(found.code, found.entry.title, page_url, contact),
+            contact=contact,
         )
     record_unknown_code(found.code)  # and again on every answer from the page cache
     return render_template(
@@ -61,5 +64,6 @@ def code(typed: str) -> ResponseReturnValue:
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
         related=engine.related(found.code),
-        message=message_for_it(found.code, None, page_url),
+        message=message_for_it(found.code, None, page_url, contact),
+        contact=contact,
     ), 404
