@@ -10,7 +10,8 @@ by name and a field added to the content later needs no code here:
 - ``hidden = true`` takes a shipped entry or page out of the site, in every language;
 - ``based_on`` is the fingerprint of the shipped entry an override was copied from
   (``flask content override``): after an upgrade, :class:`Layer` lists each override whose
-  shipped entry changed since, field by field, so nothing changes under local work unseen.
+  shipped entry changed since, field by field, so nothing changes under local work unseen;
+  an override of an entry the shipped content no longer has is a problem until IT decides.
 
 A page's Markdown is its field ``body``: a local page with front matter alone (a new ``order``,
 ``nav_title``, ``hidden``) keeps the shipped text.
@@ -30,6 +31,7 @@ from webapp.content.problems import Problem, Problems
 HIDDEN = "hidden"
 BASED_ON = "based_on"
 BODY = "body"
+SLUG = "slug"  # a page's key in the merge (its file name without .md), not one of its fields
 FINGERPRINT_LENGTH = 12
 # Fields that say how a local entry relates to the shipped one; they are not the entry's.
 LOCAL_ONLY = (HIDDEN, BASED_ON)
@@ -44,7 +46,7 @@ def fingerprint(data: dict[str, Any]) -> dict[str, str]:
             json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
         ).hexdigest()[:FINGERPRINT_LENGTH]
         for key, value in sorted(data.items())
-        if key not in LOCAL_ONLY
+        if key not in (*LOCAL_ONLY, SLUG)
     }
 
 
@@ -122,15 +124,16 @@ class Layer:
                 continue
             based_on = data.get(BASED_ON)
             if index is None:
-                if based_on is not None and default:
-                    self.reviews.append(
-                        Problem(
-                            where,
-                            label,
-                            f"overrides {kind} {key}, which the shipped content no longer "
-                            "has: it now stands alone; keep it complete, or remove it",
-                        )
+                if based_on is not None:
+                    # Not taken as a new entry unasked: IT decides.
+                    self.problems.add(
+                        path,
+                        label,
+                        f"overrides {kind} {key}, which the shipped content no longer has: "
+                        f"remove it, or make it complete and delete its '{BASED_ON}' line to "
+                        f"keep it as your own {kind}",
                     )
+                    continue
                 merged.append((path, label, own))
                 continue
             shipped_data = shipped[index][2]

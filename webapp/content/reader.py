@@ -16,7 +16,7 @@ from markupsafe import Markup
 from webapp.content import markdown
 from webapp.content.files import PAGE_FIELDS, check_fields, read_toml_tables, split_front_matter
 from webapp.content.links import link_checker
-from webapp.content.local import BODY, LOCAL_ONLY, Layer, Table
+from webapp.content.local import BODY, LOCAL_ONLY, SLUG, Layer, Table
 from webapp.content.model import (
     AADSTS_FAMILY,
     MIN_ALIAS_LENGTH,
@@ -36,7 +36,6 @@ FAMILY_FILE = "families.toml"
 CATALOGUE_FOLDER = "catalogue"
 FAMILY_PREFIX = re.compile(rf"0x[0-9A-F]{{1,8}}|{AADSTS_FAMILY}")
 HOME_FILE = "home.md"
-SLUG = "slug"  # a page's key in the merge: its file name, without .md
 PAGE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _PendingLinks = list[tuple[Path, str, str, list[str]]]  # file, entry, own page slug, hrefs
