@@ -30,26 +30,37 @@ TEXT_ON = (
     ("fg", "error"),
     ("fg", "mark"),
 )
+_MEDIA = re.compile(r"@media[^{]*\{")
 _DARK = re.compile(r"@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)\s*\{")
 _PROPERTY = re.compile(r"--([a-z0-9-]+)\s*:\s*([^;}]+)")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
-def schemes(css: str) -> tuple[dict[str, str], dict[str, str]]:
-    """The custom properties a stylesheet sets for the light and the dark scheme."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
-    dark_spans = []
-    for match in _DARK.finditer(css):
+def _media_blocks(css: str) -> list[tuple[int, int, bool]]:
+    """Each ``@media`` block's span, and whether it is the dark scheme's."""
+    blocks = []
+    for match in _MEDIA.finditer(css):
         depth, end = 1, match.end()
         while depth and end < len(css):
             depth += {"{": 1, "}": -1}.get(css[end], 0)
             end += 1
-        dark_spans.append((match.end(), end))
+        blocks.append((match.end(), end, bool(_DARK.fullmatch(match[0]))))
+    return blocks
+
+
+def schemes(css: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The custom properties a stylesheet sets for the light and the dark scheme (those of
+    other media, print say, aside)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    blocks = _media_blocks(css)
     light: dict[str, str] = {}
     dark: dict[str, str] = {}
     for match in _PROPERTY.finditer(css):
-        inside = any(start <= match.start() < end for start, end in dark_spans)
-        (dark if inside else light)[match[1]] = match[2].strip()
+        inside = [b for b in blocks if b[0] <= match.start() < b[1]]
+        if not inside:
+            light[match[1]] = match[2].strip()
+        elif all(is_dark for _, _, is_dark in inside):
+            dark[match[1]] = match[2].strip()
     return light, dark
 
 
