@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.support.apps import make_app
-from tests.support.content import CODES_TOML, FIXTURE_CONTENT, write_content
+from tests.support.content import CODES_TOML, FIXTURE_CONTENT, SHIPPED_CONTENT, write_content
 from webapp import publishing
 from webapp.cli import check_content, content
 from webapp.config import shipped
@@ -299,3 +299,23 @@ def test_check_content_refuses_a_low_contrast_local_look(
 def test_contrast_is_wcags_ratio() -> None:
     assert contrast("#000000", "#ffffff") == pytest.approx(21)
     assert contrast("#777", "#fff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_a_local_translation_overrides_the_german_and_hiding_hides_in_every_language(
+    tmp_path: Path,
+) -> None:
+    local = tmp_path / "local"
+    (local / "de").mkdir(parents=True)
+    (local / "codes.toml").write_text(
+        '[[code]]\ncode = "AADSTS50011"\nhidden = true\n\n'
+        '[[code]]\ncode = "0xCAA20003"\ntitle = "Check the clock on your Contoso laptop"\n'
+    )
+    (local / "de" / "codes.toml").write_text(
+        '[[code]]\ncode = "0xCAA20003"\ntitle = "Die Uhr Ihres Contoso-Laptops prüfen"\n'
+    )
+    site = load_site(SHIPPED_CONTENT, local=local)
+    german = site.contents["de"]
+    assert "AADSTS50011" not in german.code_by_id and "AADSTS50011" not in site.default.code_by_id
+    entry = german.code_by_id["0xCAA20003"]
+    assert entry.title == "Die Uhr Ihres Contoso-Laptops prüfen"
+    assert entry.language == "de" and entry.summary_text.startswith("Der Anmeldedienst")
