@@ -96,9 +96,11 @@ class Layer:
         default = language == self.default_language
         hidden = self.hidden.setdefault(kind, set()) if default else self.hidden.get(kind, set())
         merged: list[Table | None] = list(shipped)
-        position = {}
-        for index, (_, _, data) in enumerate(shipped):
-            position.setdefault(key_of(data), index)
+        position: dict[str, int] = {}
+        for number, (_, _, table) in enumerate(shipped):
+            shipped_key = key_of(table)
+            if shipped_key is not None:
+                position.setdefault(shipped_key, number)
         seen: dict[str, str] = {}
         for path, label, data in local:
             key = key_of(data)
@@ -111,7 +113,7 @@ class Layer:
                 seen[key] = f"{where} {label}"
             if not self._local_fields_fit(path, label, data):
                 continue
-            index = position.get(key)
+            index = position.get(key) if key is not None else None
             if data.get(HIDDEN):
                 if index is None:
                     self.problems.add(
