@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from support.apps import make_app
 
 from webapp.caching import CachedPage, PageCache
@@ -179,7 +179,7 @@ def test_the_home_page_is_kept_per_language_choice(shipped_app: Flask) -> None:
         ("/search?q=clock", "public, no-cache"),
         ("/search?q=0xcaa20003", "public, no-cache"),
         ("/api/search?q=clock", "public, no-cache"),
-        ("/search?q=" + "a" * 300, "public, no-cache"),  # a 400
+        ("/search?q=" + "a" * 2001, "public, no-cache"),  # a 400
         ("/healthz", "no-store"),
         ("/feedback?about=code:0xCAA20003", "no-store"),  # someone's own step
     ],
@@ -346,3 +346,25 @@ def test_https_alone_gives_https_links(content_dir: Path, tmp_path: Path) -> Non
     body = app.test_client().get("/opensearch.xml").get_data(as_text=True)
     assert 'template="https://localhost/search?q={searchTerms}"' in body
     assert "http://localhost" not in body
+
+
+# --- Someone's own answer is never kept -------------------------------------------------------
+
+
+def test_a_public_page_that_sets_a_cookie_is_not_kept(app: Flask) -> None:
+    """A public view that touches the session runs again each time: the session cookie is
+    added after every response hook, so only the final headers show it (``_personal``), and
+    such an answer is someone's own, never to be given to the next person."""
+    calls = count_calls(app, "pages.page")
+    view = app.view_functions["pages.page"]
+
+    @functools.wraps(view)
+    def personal(**kwargs):
+        session["seen"] = True
+        return view(**kwargs)
+
+    app.view_functions["pages.page"] = personal
+    client = app.test_client(use_cookies=False)
+    answers = [client.get("/faq") for _ in range(2)]
+    assert all("Set-Cookie" in answer.headers for answer in answers)
+    assert calls[0] == 2

@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 PERSONAL = {
     "feedback.details": "the step after No: the person's own open answer and form token",
     "health.healthz": "for load balancers: a cached 'ok' would hide a broken server",
+    "metrics.metrics": "for Prometheus, live counts: a kept copy would be stale",
     "notices_api.one": "one notice with its history, for IT: needs a token",
 }
 # A value for every variable a route has; a new variable needs one here.

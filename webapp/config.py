@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -158,6 +159,26 @@ def _host_names(variable: str, value: Any) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in names if name.strip()) or None
 
 
+def _words(variable: str, value: Any) -> tuple[str, ...]:
+    """Values separated by commas or white space."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _networks(variable: str, value: Any) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Addresses or networks (``10.0.0.0/8``), separated by commas or white space."""
+    networks = []
+    for item in _words(variable, value):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(
+                variable,
+                f"must list addresses or networks like 10.0.0.5 or 10.0.0.0/8, not {item!r}.",
+            ) from None
+    return tuple(networks)
+
+
 def _rate_limit(variable: str, value: Any) -> str:
     text = str(value).strip()
     if text:
@@ -252,6 +273,22 @@ class Settings:
     forwarded_allow_ips: str = field(default="127.0.0.1,::1", metadata={"parse": _text})
     # How often each worker asks the database whether a notice changed (webapp.notices.board).
     notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
+    # How long hourly lookup counts are kept, in days.
+    lookups_keep_days: int = field(default=400, metadata={"parse": _whole_number(1)})
+    # A code is rising when looked up at least SPIKE_MIN times in 15 minutes and at least
+    # SPIKE_FACTOR times its usual rate (see webapp.storage.lookup_queries.rising_codes).
+    spike_min: int = field(default=10, metadata={"parse": _whole_number(1)})
+    spike_factor: int = field(default=5, metadata={"parse": _whole_number(1)})
+    # Apprise URLs, separated by commas or spaces, that hear about a rising code; empty: none.
+    alert_urls: tuple[str, ...] = field(default=(), metadata={"parse": _words})
+    # The folder of prometheus_client's multiprocess mode under Gunicorn (read by the library
+    # itself too; see webapp.counting.metrics); empty: each process's own registry.
+    prometheus_multiproc_dir: str = field(default="", metadata={"parse": _text})
+    # Addresses and networks /metrics answers without a token (loopback by default).
+    metrics_allow: tuple[IPv4Network | IPv6Network, ...] = field(
+        default=(ip_network("127.0.0.0/8"), ip_network("::1/128")),
+        metadata={"parse": _networks},
+    )
 
     @property
     def production(self) -> bool:

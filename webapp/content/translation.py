@@ -12,9 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from webapp.content.files import CODE_FIELDS, CONTACT_FIELDS, FAMILY_FIELDS, Field
-from webapp.content.model import DECODERS, FIXERS, CodeEntry, Contact, Content, Family, Page
+from webapp.content.model import (
+    DECODERS,
+    FIXERS,
+    SOURCE_HOSTS,
+    CodeEntry,
+    Contact,
+    Content,
+    Family,
+    Page,
+)
 from webapp.content.problems import Problems
 
 T = TypeVar("T")
@@ -61,6 +71,22 @@ def _contact(path: Path, label: str, data: Table, problems: Problems) -> Contact
     return Contact(**fields)
 
 
+def _source_problem(data: Table) -> str:
+    """What is wrong with an entry's part for IT and its source; "" when nothing is."""
+    source = data.get("for_it_source", "").strip()
+    if ("for_it" in data) != bool(source):
+        return (
+            "write 'for_it' and 'for_it_source' together: the part for IT names the Microsoft "
+            "page that says so"
+        )
+    address = urlsplit(source)
+    if source and (address.scheme != "https" or address.hostname not in SOURCE_HOSTS):
+        return (
+            f"for_it_source '{source}' must be an https:// address on {' or '.join(SOURCE_HOSTS)}"
+        )
+    return ""
+
+
 def _link_targets(
     codes: Iterable[CodeEntry], pages: Iterable[Page]
 ) -> tuple[set[str], dict[str, frozenset[str]]]:
@@ -85,11 +111,16 @@ class Original:
                 path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
             )
             return None
+        problem = _source_problem(data)
+        if problem:
+            self.problems.add(path, label, problem)
+            return None
         return {
             "name": name,
             "fixer": fixer,
             "aliases": tuple(data.get("aliases", ())),
             "contact": _contact(path, label, data, self.problems),
+            "for_it_source": data.get("for_it_source", "").strip(),
         }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
@@ -135,9 +166,12 @@ class Translation:
     original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
 
     optional = True
-    # Microsoft's name and who can fix a code, and a family's decoder, are not text.
+    # Microsoft's name, who can fix a code, the source of the part for IT, a family's decoder
+    # and a contact are not text.
     code_fields: ClassVar = {
-        k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer", *CONTACT_FIELDS)
+        k: v
+        for k, v in CODE_FIELDS.items()
+        if k not in ("name", "fixer", "for_it_source", *CONTACT_FIELDS)
     }
     family_fields: ClassVar = {
         k: v for k, v in FAMILY_FIELDS.items() if k not in ("decoder", *CONTACT_FIELDS)
@@ -156,6 +190,15 @@ class Translation:
                 path, label, f"translates code {code}, which the default language lacks"
             )
             return None
+        if ("for_it" in data) != bool(original.for_it):
+            self.problems.add(
+                path,
+                label,
+                f"translate the part for IT ('for_it') of {code}, which the original has"
+                if original.for_it
+                else f"has a part for IT ('for_it'), which the original of {code} lacks",
+            )
+            return None
         # The original's aliases hold in every language (Teams in English on a German
         # computer shows the English message); a translation adds the messages in its language.
         aliases = original.aliases + tuple(data.get("aliases", ()))
@@ -164,6 +207,7 @@ class Translation:
             "fixer": original.fixer,
             "aliases": aliases,
             "contact": original.contact,
+            "for_it_source": original.for_it_source,
         }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:

@@ -15,13 +15,14 @@ from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
 from webapp.notices import active_notices, notice_json
 from webapp.search import current_engine
 from webapp.search.families import Explanation
+from webapp.search.identifiers import holds_identifiers
 from webapp.search.index import Hit
 from webapp.views.search import read_query
 
@@ -54,6 +55,8 @@ def entry_json(entry: CodeEntry) -> dict[str, Any]:
         "name": entry.name or None,
         "fixer": entry.fixer,
         "lookup_url": entry.lookup_url,
+        "for_it": entry.for_it_text or None,
+        "for_it_source": entry.for_it_source or None,
         "url": _code_url(entry.code),
     }
 
@@ -107,6 +110,8 @@ def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
         raise BadRequest(problem)
+    if holds_identifiers(query):
+        personal()  # the answer repeats the query, and with it the person's IDs
     limit = _limit()
     response = current_engine().search(query, limit)
     results = [_hit_json(hit) for hit in response.hits]
@@ -141,6 +146,8 @@ def codes() -> ResponseReturnValue:
 @bp.get("/codes/<path:typed>")
 @public(query=("lang",))
 def code(typed: str) -> ResponseReturnValue:
+    if holds_identifiers(typed):
+        personal()  # an address someone made of their own paste: never kept
     found = current_engine().resolve(typed)
     if found.choices:
         body = {
