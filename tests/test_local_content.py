@@ -166,6 +166,24 @@ def test_a_local_edit_publishes_like_any_other(
     assert "Contoso desktops" in text(client, "/codes/0xCAA20003")
 
 
+def test_a_field_the_merge_never_names_is_overridden_like_any_other(
+    content_dir: Path, local_dir: Path, tmp_path: Path
+) -> None:
+    """The merge knows no field by name: the part for IT, added after it, needs no code."""
+    codes = local_dir / "codes.toml"
+    codes.write_text(
+        codes.read_text().replace(
+            'contact_name = "the Contoso identity team"',
+            'for_it = "Check the **NTP** server our laptops use."\n'
+            'for_it_source = "https://learn.microsoft.com/windows-server/networking/windows-time-service"\n'
+            'contact_name = "the Contoso identity team"',
+        )
+    )
+    client = make_app(content_dir, tmp_path, LOCAL_CONTENT_DIR=str(local_dir)).test_client()
+    html = text(client, "/codes/0xCAA20003")
+    assert "<strong>NTP</strong>" in html and "Contoso laptops" in html
+
+
 # --- what the local folder must get right ----------------------------------------------------
 
 
