@@ -17,7 +17,7 @@ from webapp.caching import CachedPage, PageCache
 from webapp.caching.compression import accepts_gzip
 
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
-PUBLIC = "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400"
+PUBLIC = "public, max-age=10, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400"
 IGNORED = {"Date", "X-Request-ID", "Content-Length"}
 
 
@@ -196,12 +196,14 @@ def test_form_answers_are_not_stored(app: Flask) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
-def test_the_max_age_is_a_setting(content_dir: Path, tmp_path: Path) -> None:
-    app = make_app(content_dir, tmp_path, CACHE_MAX_AGE="30")
-    client = app.test_client()
-    for _ in range(2):
-        control = client.get("/codes").headers["Cache-Control"]
-        assert "max-age=30," in control and "s-maxage=30," in control
+def test_the_max_age_is_a_setting_and_browsers_keep_at_most_10_seconds_of_it(
+    content_dir: Path, tmp_path: Path
+) -> None:
+    for setting, browser in (("30", 10), ("5", 5)):
+        client = make_app(content_dir, tmp_path, CACHE_MAX_AGE=setting).test_client()
+        for _ in range(2):
+            control = client.get("/codes").headers["Cache-Control"]
+            assert f"max-age={browser}," in control and f"s-maxage={setting}," in control
 
 
 # --- ETag and 304 ---------------------------------------------------------------------------------

@@ -67,13 +67,14 @@ def rows(store: Storage, table: sa.Table) -> list[sa.Row]:
 
 
 def test_a_new_database_gets_the_tables_the_code_uses(store: Storage) -> None:
-    assert store.init_schema() == head() == "0005"
+    assert store.init_schema() == head() == "0006"
     assert differences(store) == []
     assert table_names(store) == {
         "alembic_version",
         "alert_sent",
         "api_token",
         "feedback",
+        "handled",
         "lookup",
         "notice",
         "notice_change",
@@ -101,6 +102,7 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
             "alert_sent",
             "api_token",
             "feedback",
+            "handled",
             "lookup",
             "notice",
             "notice_change",

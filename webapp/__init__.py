@@ -21,6 +21,7 @@ from webapp import (
     cross_origin,
     feedback,
     i18n,
+    it_desk,
     logs,
     notices,
     publishing,
@@ -118,6 +119,7 @@ def _add_routes(app: Flask) -> None:
     """Every blueprint: the addresses the site answers."""
     views.init_app(app)
     feedback.init_app(app)
+    it_desk.init_app(app)
 
 
 def routed_names() -> frozenset[str]:

@@ -167,7 +167,7 @@ def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
     return rows if len(rows) > 1 else ["  None."]
 
 
-def _describe(answer: Unhelpful) -> tuple[str, str]:
+def describe_answer(answer: Unhelpful) -> tuple[str, str]:
     """The address and title of an answer, in the language it was read in."""
     site = current_site()
     topic = Topic(answer.kind, answer.target, answer.section)
@@ -178,7 +178,7 @@ def _describe(answer: Unhelpful) -> tuple[str, str]:
 def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:
     lines: list[str] = []
     for answer in answers:
-        path, title = _describe(answer)
+        path, title = describe_answer(answer)
         lines.append(f"  {answer.no:>4} no, {answer.yes:>4} yes  {path}  {_one_line(title, 60)}")
         for written in answer.comments:
             parts = []
@@ -284,7 +284,7 @@ def render_text(report: Report) -> str:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
     if value is None:
         return ""
@@ -307,7 +307,7 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
                 "language": miss.language,
             }
     for answer in report.unhelpful:
-        path, title = _describe(answer)
+        path, title = describe_answer(answer)
         about = {"item": path, "title": title, "language": answer.language}
         yield {"list": "unhelpful", **about, "count": answer.no, "yes": answer.yes}
         for written in answer.comments:
@@ -356,4 +356,4 @@ def write_csv(report: Report, out: IO[str] | None = None) -> None:
     writer = csv.writer(out or sys.stdout, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(report):
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(row.get(column)) for column in CSV_COLUMNS])
