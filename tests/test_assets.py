@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from webapp import assets
+from webapp import assets, config
 from webapp.assets import asset_url, build_manifest, hashed_name
 from webapp.config import PROJECT_ROOT
 
@@ -110,6 +110,7 @@ def test_debug_mode_sees_edits_without_a_restart(app: Flask, tmp_path: Path) -> 
     (static / "site.css").write_text("a {}")
     debug_app = Flask(__name__, static_folder=str(static))
     debug_app.debug = True
+    debug_app.extensions[config.EXTENSION_KEY] = config.Settings()
     assets.init_app(debug_app)
     with debug_app.test_request_context():
         before = assets.asset_url("site.css")

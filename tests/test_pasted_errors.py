@@ -17,7 +17,7 @@ from support.apps import make_app
 from support.content import SHIPPED_CONTENT
 
 from webapp.storage import Storage
-from webapp.storage.tables import metadata
+from webapp.storage.tables import lookup, metadata
 
 REQUEST_ID = "6f0e7b8c-1234-4a5b-9c0d-7e8f9a0b1c2d"
 CORRELATION_ID = "1a2b3c4d-5678-4e9f-8a7b-6c5d4e3f2a1b"
@@ -213,7 +213,7 @@ def fresh_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
 def everything_stored(app: Flask) -> str:
     """Every row of every table, as one text."""
     storage: Storage = app.extensions["storage"]
-    assert storage.misses.flush(timeout=30)
+    assert storage.flush(timeout=30)
     with storage.engine.connect() as connection:
         rows = [
             repr(row)
@@ -322,7 +322,7 @@ def test_the_report_lists_no_id_or_phone_number_as_a_code_to_add(fresh_app: Flas
     ):
         with client.get("/search", query_string={"q": typed}, follow_redirects=True) as response:
             response.get_data()
-    assert fresh_app.extensions["storage"].misses.flush(timeout=30)
+    assert fresh_app.extensions["storage"].flush(timeout=30)
     report = fresh_app.test_cli_runner().invoke(args=["report"]).output
     assert "0xCAA82F13" in report
     for bogus in ("0x6F0E7B8C", "0x1A2B3C4D", "0x1FEC8E78", "0x4C3B2A19", "0x0903A807"):
@@ -331,3 +331,18 @@ def test_the_report_lists_no_id_or_phone_number_as_a_code_to_add(fresh_app: Flas
     for personal in ("6f0e7b8c", "0151234567", "123456789", "203.0.113.7"):
         assert personal not in report
     assert "zzqx blorf [ip]" in report
+
+
+def test_a_pasted_error_counts_one_lookup_of_its_code(tmp_path) -> None:
+    app = make_app(SHIPPED_CONTENT, tmp_path)
+    storage: Storage = app.extensions["storage"]
+    with app.test_client().get("/search", query_string={"q": DETAILS_BLOCK}) as response:
+        assert response.status_code == 200
+    assert storage.flush(timeout=30)
+    with storage.engine.connect() as connection:
+        counts = dict(
+            connection.execute(
+                sa.select(lookup.c.code, sa.func.sum(lookup.c.count)).group_by(lookup.c.code)
+            ).all()
+        )
+    assert counts == {"AADSTS53003": 1}

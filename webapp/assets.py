@@ -34,8 +34,13 @@ from flask.typing import ResponseReturnValue
 
 from webapp.addresses import OUTER_ROOT_KEY
 from webapp.caching import public
+from webapp.config import settings_of
 
 HASH_LENGTH = 12
+LOCAL = "local"
+# The organisation's look, in its local content folder: custom properties over site.css's,
+# and a logo for the header. Served like the shipped files, under /static/local/.
+LOOK_FILES = ("style.css", "logo.svg", "logo.png")
 ONE_YEAR = 365 * 24 * 60 * 60
 
 # "name.<hash>.ext" (or "name.<hash>" for a file without an extension)
@@ -67,11 +72,18 @@ class Manifest:
     by_hashed: dict[str, Asset]
 
 
-def build_manifest(folder: Path) -> Manifest:
-    """Read and hash every file under ``folder`` (dot files aside)."""
+def build_manifest(folder: Path, local: Path | None = None) -> Manifest:
+    """Read and hash every file under ``folder`` (dot files aside), and the organisation's
+    look from its ``local`` content folder (:data:`LOOK_FILES`, named ``local/…``)."""
+    files = [
+        (path.relative_to(folder).as_posix(), path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    ]
+    if local is not None:
+        files += [(f"{LOCAL}/{name}", local / name) for name in LOOK_FILES]
     assets: list[Asset] = []
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
+    for name, path in files:
         if not path.is_file() or any(part.startswith(".") for part in name.split("/")):
             continue
         body = path.read_bytes()
@@ -86,14 +98,19 @@ class Assets:
 
     def __init__(self, app: Flask) -> None:
         self.folder = Path(app.static_folder or "")
+        self.local = settings_of(app).local_content_dir
         self.debug = app.debug
-        self._manifest = build_manifest(self.folder)
+        self._manifest = build_manifest(self.folder, self.local)
 
     @property
     def manifest(self) -> Manifest:
         if self.debug:
-            return build_manifest(self.folder)
+            return build_manifest(self.folder, self.local)
         return self._manifest
+
+    def has(self, name: str) -> bool:
+        """Whether static file ``name`` exists (``local/style.css`` only when IT made one)."""
+        return name in self.manifest.by_name
 
     def url(self, name: str) -> str:
         """The content-hashed address of static file ``name``, e.g. ``site.css``."""
@@ -139,6 +156,20 @@ def asset_url(name: str) -> str:
     return assets.url(name)
 
 
+def has_asset(name: str) -> bool:
+    """Whether static file ``name`` exists (a template global, for the local look)."""
+    assets: Assets = current_app.extensions["assets"]
+    return assets.has(name)
+
+
+def logo_url() -> str:
+    """The address of the organisation's logo, or "" when it has none (a template global)."""
+    assets: Assets = current_app.extensions["assets"]
+    names = [f"{LOCAL}/{n}" for n in LOOK_FILES if n.startswith("logo.")]
+    logo = next((name for name in names if assets.has(name)), None)
+    return assets.url(logo) if logo else ""
+
+
 def init_app(app: Flask) -> None:
     """Hash the static folder, serve hashed names, and give templates ``asset_url``."""
     if app.static_folder is None:
@@ -148,3 +179,5 @@ def init_app(app: Flask) -> None:
     # Flask's own /static/<path:filename> rule stays; only its view changes.
     app.view_functions["static"] = serve
     app.add_template_global(asset_url, "asset_url")
+    app.add_template_global(has_asset, "has_asset")
+    app.add_template_global(logo_url, "logo_url")

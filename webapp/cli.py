@@ -18,10 +18,13 @@ from pathlib import Path
 import click
 
 from webapp import routed_names, startup
-from webapp.config import SettingError, Settings
+from webapp.config import SettingError, Settings, shipped
 from webapp.content import ContentError, load_site
+from webapp.content.look import check_look
+from webapp.content.overrides import OverrideError, override
 from webapp.interface_strings import check_messages
 from webapp.logs import configure_logging
+from webapp.search.normalise import normalise_code
 
 startup.install_excepthook()
 try:
@@ -39,14 +42,23 @@ else:
     default=None,
     help="Folder to check (default: CONTENT_DIR, or the project's content/).",
 )
-def check_content(content_dir: Path | None) -> None:
-    """Check the content folder; print each problem and exit non-zero if there is any."""
+@click.option(
+    "--local-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The organisation's own folder laid over it (default: LOCAL_CONTENT_DIR).",
+)
+def check_content(content_dir: Path | None, local_dir: Path | None) -> None:
+    """Check the content folder and the local one over it; print each problem and exit
+    non-zero if there is any; list the local entries whose shipped entry changed since."""
     try:
-        folder = content_dir or Settings.from_environ().content_dir
+        settings = Settings.from_environ()
     except SettingError as exc:
         raise click.ClickException(str(exc)) from None
+    folder = content_dir or settings.content_dir
+    local = local_dir or settings.local_content_dir
     try:
-        site = load_site(folder, reserved=routed_names())
+        site = load_site(folder, reserved=routed_names(), local=local)
     except ContentError as exc:
         problems, site = exc.problems, None
     else:
@@ -54,6 +66,8 @@ def check_content(content_dir: Path | None) -> None:
     # The interface catalogues against the strings the code marks: a stale template or a
     # catalogue that was never refreshed would show those strings in English unnoticed.
     problems += check_messages(folder)
+    if local is not None:
+        problems += check_look(local, shipped("static") / "site.css")
     if problems or site is None:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -70,3 +84,38 @@ def check_content(content_dir: Path | None) -> None:
             click.echo(f"{language}: complete.")
             continue
         click.echo(f"{language}: {len(missing)} not translated yet: {', '.join(missing)}.")
+    # Not errors either: the site shows them as they are. Nothing is merged silently, though.
+    if site.reviews:
+        click.echo(f"{len(site.reviews)} local change(s) to review after the upgrade:")
+        for review in site.reviews:
+            click.echo(f"  {review}")
+    elif local is not None:
+        click.echo(f"{local}: no local change needs a review.")
+
+
+@click.group("content")
+def content() -> None:
+    """The organisation's own content (LOCAL_CONTENT_DIR) over the shipped content."""
+
+
+@content.command("override")
+@click.argument("key")
+def override_command(key: str) -> None:
+    """Copy the shipped code, family or page KEY into the local folder, with the fingerprint
+    of what it is based on; run on an existing override, mark it reviewed."""
+    try:
+        settings = Settings.from_environ()
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
+    if settings.local_content_dir is None:
+        raise click.ClickException("set LOCAL_CONTENT_DIR to the organisation's own folder")
+    try:
+        written = override(
+            settings.content_dir, settings.local_content_dir, normalise_code(key) or key
+        )
+    except OverrideError as exc:
+        raise click.ClickException(str(exc)) from None
+    if written.reviewed:
+        click.echo(f"{written.path}: marked reviewed against the shipped {key} as it is now.")
+    else:
+        click.echo(f"{written.path}: written; uncomment and edit the fields you change.")

@@ -97,6 +97,10 @@ def _path(variable: str, value: Any) -> Path:
     return Path(value)
 
 
+def _path_or_none(variable: str, value: Any) -> Path | None:
+    return Path(value) if str(value).strip() else None
+
+
 def _flag(variable: str, value: Any) -> bool:
     """``1``/``true``/``yes``/``on`` or ``0``/``false``/``no``/``off``/empty."""
     if isinstance(value, bool):
@@ -242,6 +246,8 @@ class Settings:
     """Every setting, as Python values. The defaults are the safe ones."""
 
     content_dir: Path = field(default=shipped("content"), metadata={"parse": _path})
+    # The organisation's own content, laid over CONTENT_DIR (webapp.content.local). None: none.
+    local_content_dir: Path | None = field(default=None, metadata={"parse": _path_or_none})
     # Empty: the translated "Teams sign-in help" / "the IT service desk" of each language.
     site_name: str = field(default="", metadata={"parse": _text})
     it_contact_name: str = field(default="", metadata={"parse": _text})

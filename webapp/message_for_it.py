@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from flask import current_app
 from flask_babel import gettext as _
 
-from webapp.config import settings_of
 from webapp.content.model import NAMED_CODE, NO_CODE
 from webapp.search.identifiers import PastedDetails
 
@@ -45,10 +43,15 @@ def _id_lines(details: PastedDetails | None) -> tuple[str, ...]:
 
 
 def message_for_it(
-    code: str, title: str | None, page_url: str, details: PastedDetails | None = None
+    code: str,
+    title: str | None,
+    page_url: str,
+    contact: dict[str, str],
+    details: PastedDetails | None = None,
 ) -> MessageForIT:
-    """The subject and body a person can send IT as they are, with blanks to fill in; the IDs
-    of a pasted error's ``details`` are filled in."""
+    """The subject and body a person can send IT as they are, with blanks to fill in, sent
+    to ``contact`` (:func:`webapp.site_texts.contact_for`); the IDs of a pasted error's
+    ``details`` are filled in."""
     if code == NO_CODE:
         what = _("Teams keeps asking me to re-enter my smart card PIN, with no status code")
         subject = _("Teams sign-in: smart card PIN prompt")
@@ -78,11 +81,11 @@ def message_for_it(
             _("Thank you"),
         )
     )
-    email = settings_of(current_app).it_contact_email or None
+    email = contact["email"] or None
     mailto = (
         f"mailto:{quote(email, safe='@')}?subject={quote(subject)}&body={quote(body)}"
         if email
         else None
     )
-    helpdesk = settings_of(current_app).it_contact_url or None
+    helpdesk = contact["url"] or None
     return MessageForIT(subject, body, mailto, helpdesk, time_blank())

@@ -74,7 +74,7 @@ def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 class ContentWatcher:
     """WSGI layer for ``flask run --debug``: before each request, if a file in the content
-    folder changed since the application read it, build the application again with
+    folders changed since the application read it, build the application again with
     ``factory``, so an editor sees the edit by reloading the page. While the content is broken,
     every page lists its problems instead (as ``check-content`` would), until the next edit.
 
@@ -84,15 +84,17 @@ class ContentWatcher:
     def __init__(self, app: Flask, factory: Callable[[], Flask]) -> None:
         self.app = app
         self.factory = factory
-        self.folder = settings_of(app).content_dir
+        settings = settings_of(app)
+        # The shipped content and the organisation's own: an edit in either publishes.
+        self.folders = [settings.content_dir, *filter(None, [settings.local_content_dir])]
         self.inner = app.wsgi_app
-        self.stamp = _stamp(self.folder)
+        self.stamp = self._stamp()
         self.problems: list[str] = []
         self.lock = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         with self.lock:  # the development server runs requests in threads
-            stamp = _stamp(self.folder)
+            stamp = self._stamp()
             if stamp != self.stamp:
                 self.stamp = stamp
                 self._rebuild()
@@ -103,6 +105,9 @@ class ContentWatcher:
             start_response("500 Content problems", [("Content-Type", "text/plain; charset=utf-8")])
             return [body.encode("utf-8")]
         return inner(environ, start_response)
+
+    def _stamp(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple(line for folder in self.folders for line in _stamp(folder))
 
     def _rebuild(self) -> None:
         try:

@@ -7,6 +7,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from webapp.config import settings_of
+from webapp.content import current_content
 
 
 def site_name() -> str:
@@ -17,6 +18,21 @@ def site_name() -> str:
 def it_contact_name() -> str:
     """Who people are told to contact, or the translated default."""
     return settings_of(current_app).it_contact_name or _("the IT service desk")
+
+
+def contact_for(code: str | None = None) -> dict[str, str]:
+    """Whom to contact: about ``code``, its entry's or family's own contact when the content
+    names one; otherwise, and with no code, the site's IT contact (``IT_CONTACT_*``)."""
+    own = current_content().contact_for(code) if code else None
+    if own is not None:
+        return {"name": own.name, "email": own.email, "url": own.url, "phone": own.phone}
+    settings = settings_of(current_app)
+    return {
+        "name": it_contact_name(),
+        "email": settings.it_contact_email,
+        "url": settings.it_contact_url,
+        "phone": "",
+    }
 
 
 def script_words() -> dict:

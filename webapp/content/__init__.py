@@ -30,10 +30,14 @@ EXTENSION_KEY = "content"
 
 
 def init_app(app: Flask) -> None:
-    """Load the content folder named by ``CONTENT_DIR``; a problem stops the start-up. Call it
-    once the routes are registered: no page may take an address they answer."""
+    """Load the content folder named by ``CONTENT_DIR``, with ``LOCAL_CONTENT_DIR`` over it; a
+    problem stops the start-up. Call it once the routes are registered: no page may take an
+    address they answer."""
     reserved = routed_names(app.url_map)
-    app.extensions[EXTENSION_KEY] = load_site(settings_of(app).content_dir, reserved=reserved)
+    settings = settings_of(app)
+    app.extensions[EXTENSION_KEY] = load_site(
+        settings.content_dir, reserved=reserved, local=settings.local_content_dir
+    )
 
 
 def routed_names(url_map: Map) -> frozenset[str]:

@@ -21,6 +21,14 @@ class Field:
 
 _TYPE_NAMES = {str: "text", int: "a whole number", list: "a list", bool: "true or false"}
 
+# Whom to contact about one code or family, instead of the site's IT_CONTACT_* (the same in
+# every language: a translation does not repeat them).
+CONTACT_FIELDS = {
+    "contact_name": Field(str, required=False),
+    "contact_email": Field(str, required=False),
+    "contact_url": Field(str, required=False),
+    "contact_phone": Field(str, required=False),
+}
 CODE_FIELDS = {
     "code": Field(str),
     "name": Field(str, required=False),
@@ -33,6 +41,7 @@ CODE_FIELDS = {
     "for_it": Field(str, required=False),  # Markdown: the part for IT, collapsed on the page
     "for_it_source": Field(str, required=False),  # the Microsoft page for_it rests on
     "aliases": Field(list, required=False),
+    **CONTACT_FIELDS,
 }
 FAMILY_FIELDS = {
     "prefix": Field(str),
@@ -41,6 +50,7 @@ FAMILY_FIELDS = {
     "steps": Field(list),
     "contact_it": Field(str),
     "decoder": Field(str, required=False),
+    **CONTACT_FIELDS,
 }
 PAGE_FIELDS = {
     "title": Field(str),

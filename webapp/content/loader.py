@@ -25,6 +25,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from webapp.content.local import Layer
 from webapp.content.messages import MESSAGES_FILE, read_messages
 from webapp.content.model import Site
 from webapp.content.problems import ContentError, Problem, Problems
@@ -50,21 +51,28 @@ def load_site(
     default_language: str = DEFAULT_LANGUAGE,
     *,
     reserved: Collection[str] = (),
+    local: Path | str | None = None,
 ) -> Site:
     """Load and validate a content folder with all its translations.
 
     ``reserved``: the first segments of the site's own addresses (``codes``, ``feedback``, …),
-    which no page may take; the language prefixes are added. Raises :class:`ContentError`
-    listing every problem of every language.
+    which no page may take; the language prefixes are added. ``local``: the organisation's own
+    folder, in the same layout, laid over it (:mod:`webapp.content.local`). Raises
+    :class:`ContentError` listing every problem of every language.
     """
     root = Path(root)
-    problems = Problems(root)
+    local = Path(local) if local is not None else None
+    problems = Problems(root, *([local] if local else []))
     if not root.is_dir():
         problems.add(root, "", "content folder not found")
         raise ContentError(problems.problems)
+    if local is not None and not local.is_dir():
+        problems.add(local, "", "local content folder not found")
+        raise ContentError(problems.problems)
+    layer = Layer(problems, local, default_language)
     # A page named like a language would be hidden behind that language's prefix (/de).
     reserved = frozenset(reserved) | {folder.name for folder in translation_folders(root)}
-    base = Reader(problems, root, default_language, Original(problems), reserved).content()
+    base = Reader(problems, root, default_language, Original(problems), reserved, layer).content()
     if base is None:
         raise ContentError(problems.problems)
     contents = {default_language: base}
@@ -75,7 +83,7 @@ def load_site(
             problems.add(folder, "", "the default language lives in the content folder itself")
             continue
         translation = Translation(problems, folder.name, base)
-        content = Reader(problems, folder, folder.name, translation, reserved).content()
+        content = Reader(problems, folder, folder.name, translation, reserved, layer).content()
         strings = read_messages(folder, folder.name)
         if strings is None:
             translation.untranslated.append("interface (no messages.po)")
@@ -91,4 +99,4 @@ def load_site(
             untranslated[folder.name] = tuple(translation.untranslated)
     if problems.problems:
         raise ContentError(problems.problems)
-    return Site(default_language, contents, untranslated, messages)
+    return Site(default_language, contents, untranslated, messages, tuple(map(str, layer.reviews)))

@@ -80,6 +80,16 @@ def table_anchor(code: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Whom to contact about a code or a family, when it is not the site's IT contact."""
+
+    name: str
+    email: str = ""
+    url: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class CodeEntry:
     """One row of the code table: a status code and what to do about it."""
 
@@ -98,6 +108,7 @@ class CodeEntry:
     fixer: str = ""  # one of FIXERS: who can fix it
     # Other ways the error is shown: a message without a code, Microsoft's other name for it.
     aliases: tuple[str, ...] = ()
+    contact: Contact | None = None  # its own contact; None: its family's, or the site's
     # The part for IT: causes on their side and what to look at, with the Microsoft page
     # that says so. None when the entry has none; never indexed (see the README).
     for_it: Markup | None = None
@@ -133,6 +144,7 @@ class Family:
     contact_it: Markup
     decoder: str | None = None  # one of DECODERS: the number the family's codes carry
     language: str = "en"
+    contact: Contact | None = None  # its own contact; None: the site's
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +200,15 @@ class Content:
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
 
+    def contact_for(self, code: str) -> Contact | None:
+        """Whom to contact about ``code``: its entry's own contact, else that of the most
+        specific family it belongs to; None means the site's IT contact."""
+        entry = self.code_by_id.get(code)
+        if entry is not None and entry.contact is not None:
+            return entry.contact
+        family = next((f for f in self.families if code.startswith(f.prefix)), None)
+        return family.contact if family is not None else None
+
     @property
     def nav_pages(self) -> tuple[Page, ...]:
         """The pages the navigation lists; the others are linked from pages (the guides)."""
@@ -203,6 +224,9 @@ class Site:
     untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
     # By language: its interface strings (messages.po), read and checked, for webapp.i18n.
     messages: dict[str, Catalog] = field(default_factory=dict)
+    # Local entries whose shipped entry changed since they were copied, each a line saying
+    # where and what (webapp.content.local), for check-content.
+    reviews: tuple[str, ...] = ()
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -32,16 +32,17 @@ class ContentError(Exception):
 class Problems:
     """Gathers problems while loading so that all of them are reported at once."""
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
+    def __init__(self, root: Path, *others: Path) -> None:
+        self.roots = (root, *others)
         self.problems: list[Problem] = []
 
     def name(self, path: Path) -> str:
-        """``path`` as the person knows it: from the content folder's parent."""
-        try:
-            return str(path.relative_to(self.root.parent))
-        except ValueError:
-            return str(path)
+        """``path`` as the person knows it: from its content folder's parent (the shipped
+        folder's or the local one's)."""
+        for root in self.roots:
+            if path.is_relative_to(root):
+                return str(path.relative_to(root.parent))
+        return str(path)
 
     def add(self, path: Path, entry: str, message: str) -> None:
         self.problems.append(Problem(self.name(path), entry, message))

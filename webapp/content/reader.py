@@ -16,6 +16,7 @@ from markupsafe import Markup
 from webapp.content import markdown
 from webapp.content.files import PAGE_FIELDS, check_fields, read_toml_tables, split_front_matter
 from webapp.content.links import link_checker
+from webapp.content.local import BODY, LOCAL_ONLY, SLUG, Layer, Table
 from webapp.content.model import (
     AADSTS_FAMILY,
     MIN_ALIAS_LENGTH,
@@ -31,8 +32,10 @@ from webapp.content.problems import Problems
 from webapp.content.translation import LanguageRules
 
 CODE_FILE = "codes.toml"
+FAMILY_FILE = "families.toml"
 CATALOGUE_FOLDER = "catalogue"
 FAMILY_PREFIX = re.compile(rf"0x[0-9A-F]{{1,8}}|{AADSTS_FAMILY}")
+HOME_FILE = "home.md"
 PAGE_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _PendingLinks = list[tuple[Path, str, str, list[str]]]  # file, entry, own page slug, hrefs
@@ -48,12 +51,15 @@ class Reader:
         language: str,
         rules: LanguageRules,
         reserved: Collection[str] = (),
+        layer: Layer | None = None,
     ) -> None:
         self.problems = problems
         self.folder = folder
         self.language = language
         self.rules = rules
         self.reserved = reserved
+        self.layer = layer or Layer(problems, None, language)
+        self.local = self.layer.folder(language)
         self.links: _PendingLinks = []
         self.alias_owner: dict[str, str] = {}  # alias key: the entry it names
 
@@ -77,22 +83,41 @@ class Reader:
 
     # -- the code table ---------------------------------------------------------------------
 
-    def _code_files(self) -> list[Path]:
+    @staticmethod
+    def _code_files(root: Path) -> list[Path]:
         """``codes.toml`` and then the catalogue's files, in name order."""
-        folder = self.folder / CATALOGUE_FOLDER
+        folder = root / CATALOGUE_FOLDER
         catalogue = sorted(folder.glob("*.toml")) if folder.is_dir() else []
-        return [self.folder / CODE_FILE, *catalogue]
+        return [root / CODE_FILE, *catalogue]
+
+    def _tables(self, paths: Iterable[Path], table: str, required: Path | None) -> list[Table]:
+        return [
+            (path, label, data)
+            for path in paths
+            for label, data in read_toml_tables(
+                self.problems, path, table, optional=path != required
+            )
+        ]
 
     def codes(self) -> list[CodeEntry]:
         codes: dict[str, CodeEntry] = {}
         where: dict[str, str] = {}
-        for number, path in enumerate(self._code_files()):
-            optional = self.rules.optional or number > 0  # only codes.toml is required
-            for label, data in read_toml_tables(self.problems, path, "code", optional=optional):
-                entry = self._code(path, label, data, codes, where)
-                if entry is not None:
-                    codes[entry.code] = entry
-                    where[entry.code] = f"{self.problems.name(path)} {label}"
+        shipped = self._code_files(self.folder)
+        # Only the shipped codes.toml of the default language is required.
+        required = None if self.rules.optional else shipped[0]
+        local = self._code_files(self.local) if self.local else []
+        tables = self.layer.merge(
+            "code",
+            self.language,
+            self._tables(shipped, "code", required),
+            self._tables(local, "code", None),
+            _code_key,
+        )
+        for path, label, data in tables:
+            entry = self._code(path, label, data, codes, where)
+            if entry is not None:
+                codes[entry.code] = entry
+                where[entry.code] = f"{self.problems.name(path)} {label}"
         return self.rules.codes(codes)
 
     def _code(
@@ -176,10 +201,16 @@ class Reader:
     # -- families ------------------------------------------------------------------------
 
     def families(self) -> list[Family]:
-        path = self.folder / "families.toml"
-        tables = read_toml_tables(self.problems, path, "family", optional=self.rules.optional)
+        shipped = self.folder / FAMILY_FILE
+        tables = self.layer.merge(
+            "family",
+            self.language,
+            self._tables([shipped], "family", None if self.rules.optional else shipped),
+            self._tables([self.local / FAMILY_FILE] if self.local else [], "family", None),
+            _family_key,
+        )
         families: dict[str, Family] = {}
-        for label, data in tables:
+        for path, label, data in tables:
             if not check_fields(self.problems, path, label, data, self.rules.family_fields):
                 continue
             prefix = data["prefix"].strip()
@@ -213,7 +244,8 @@ class Reader:
 
     # -- pages ------------------------------------------------------------------------------
 
-    def page(self, path: Path, slug: str) -> Page | None:
+    def _page_table(self, path: Path) -> Table | None:
+        """A page file as one table: its front matter, and its Markdown as ``body``."""
         try:
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
@@ -223,7 +255,24 @@ class Reader:
         if split is None:
             return None
         meta, body = split
+        # A local page without text keeps the shipped text (it changes its front matter).
+        return path, "front matter", {**meta, BODY: body} if body.strip() else meta
+
+    def _page_tables(self, files: Iterable[Path]) -> list[Table]:
+        tables = []
+        for path in files:
+            table = self._page_table(path)
+            if table is not None:
+                tables.append((path, table[1], {**table[2], SLUG: path.stem}))
+        return tables
+
+    def page(self, path: Path, slug: str, data: dict[str, Any]) -> Page | None:
+        meta = {k: v for k, v in data.items() if k not in (BODY, SLUG)}
         if not check_fields(self.problems, path, "front matter", meta, PAGE_FIELDS):
+            return None
+        body = data.get(BODY)
+        if body is None:
+            self.problems.add(path, "", "has no text after the front matter")
             return None
         rendered = markdown.render(body, self.rules.link_prefix)
         self.links.append((path, "body", slug, rendered.links))
@@ -248,9 +297,18 @@ class Reader:
         else:
             self.rules.missing_pages_folder(folder)
             files = []
+        local = self.local / "pages" if self.local else None
+        local_files = sorted(local.glob("*.md")) if local and local.is_dir() else []
+        tables = self.layer.merge(
+            "page",
+            self.language,
+            self._page_tables(files),
+            self._page_tables(local_files),
+            _page_key,
+        )
         pages: dict[str, Page] = {}
-        for path in files:
-            slug = path.stem
+        for path, _, data in tables:
+            slug = data[SLUG]
             if not PAGE_SLUG.fullmatch(slug):
                 self.problems.add(
                     path,
@@ -265,7 +323,7 @@ class Reader:
                 continue
             if not self.rules.may_have_page(path, slug):
                 continue
-            page = self.page(path, slug)
+            page = self.page(path, slug, data)
             if page is None:
                 continue
             self.rules.check_page(path, page)
@@ -273,9 +331,19 @@ class Reader:
         return sorted(self.rules.pages(pages), key=lambda p: (p.order, p.title))
 
     def home(self) -> Page | None:
-        path = self.folder / "home.md"
+        path = self.folder / HOME_FILE
+        local = self.local / HOME_FILE if self.local else None
+        if local is not None and local.is_file():
+            ours = self._page_table(local)
+            if ours is None:
+                return None
+            theirs = self._page_table(path) if path.is_file() else None
+            shipped = theirs[2] if theirs else {}
+            own = {k: v for k, v in ours[2].items() if k not in LOCAL_ONLY}
+            return self.page(local, "", {**shipped, **own})
         if path.is_file():
-            return self.page(path, "")
+            table = self._page_table(path)
+            return None if table is None else self.page(path, "", table[2])
         return self.rules.missing_home(path)
 
     # -- all of it --------------------------------------------------------------------------
@@ -305,3 +373,21 @@ class Reader:
             home=home,
             language=self.language,
         )
+
+
+def _code_key(data: dict[str, Any]) -> str | None:
+    code = data.get("code")
+    if not isinstance(code, str):
+        return None
+    code = code.strip()
+    return NO_CODE if code.lower() == NO_CODE else code
+
+
+def _family_key(data: dict[str, Any]) -> str | None:
+    prefix = data.get("prefix")
+    return prefix.strip() if isinstance(prefix, str) else None
+
+
+def _page_key(data: dict[str, Any]) -> str | None:
+    slug: str = data[SLUG]
+    return slug

@@ -14,8 +14,17 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
 from urllib.parse import urlsplit
 
-from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
-from webapp.content.model import DECODERS, FIXERS, SOURCE_HOSTS, CodeEntry, Content, Family, Page
+from webapp.content.files import CODE_FIELDS, CONTACT_FIELDS, FAMILY_FIELDS, Field
+from webapp.content.model import (
+    DECODERS,
+    FIXERS,
+    SOURCE_HOSTS,
+    CodeEntry,
+    Contact,
+    Content,
+    Family,
+    Page,
+)
 from webapp.content.problems import Problems
 
 T = TypeVar("T")
@@ -46,7 +55,23 @@ class LanguageRules(Protocol):
     ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
 
 
-def _source_problem(data: dict[str, Any]) -> str:
+def _contact(path: Path, label: str, data: Table, problems: Problems) -> Contact | None:
+    """The entry's own contact, or None; a contact needs a name and a way to reach it."""
+    if not any(key in data for key in CONTACT_FIELDS):
+        return None
+    fields = {key.removeprefix("contact_"): data.get(key, "").strip() for key in CONTACT_FIELDS}
+    if not fields["name"] or not (fields["email"] or fields["url"] or fields["phone"]):
+        problems.add(
+            path,
+            label,
+            "a contact needs 'contact_name' and at least one of 'contact_email', "
+            "'contact_url' or 'contact_phone'",
+        )
+        return None
+    return Contact(**fields)
+
+
+def _source_problem(data: Table) -> str:
     """What is wrong with an entry's part for IT and its source; "" when nothing is."""
     source = data.get("for_it_source", "").strip()
     if ("for_it" in data) != bool(source):
@@ -94,6 +119,7 @@ class Original:
             "name": name,
             "fixer": fixer,
             "aliases": tuple(data.get("aliases", ())),
+            "contact": _contact(path, label, data, self.problems),
             "for_it_source": data.get("for_it_source", "").strip(),
         }
 
@@ -104,7 +130,7 @@ class Original:
                 path, label, f"unknown decoder '{decoder}' (known: {', '.join(sorted(DECODERS))})"
             )
             return None
-        return {"decoder": decoder}
+        return {"decoder": decoder, "contact": _contact(path, label, data, self.problems)}
 
     def may_have_page(self, path: Path, slug: str) -> bool:
         return True
@@ -140,12 +166,16 @@ class Translation:
     original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
 
     optional = True
-    # Microsoft's name, who can fix a code, the source of the part for IT and a family's
-    # decoder are not text.
+    # Microsoft's name, who can fix a code, the source of the part for IT, a family's decoder
+    # and a contact are not text.
     code_fields: ClassVar = {
-        k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer", "for_it_source")
+        k: v
+        for k, v in CODE_FIELDS.items()
+        if k not in ("name", "fixer", "for_it_source", *CONTACT_FIELDS)
     }
-    family_fields: ClassVar = {k: v for k, v in FAMILY_FIELDS.items() if k != "decoder"}
+    family_fields: ClassVar = {
+        k: v for k, v in FAMILY_FIELDS.items() if k not in ("decoder", *CONTACT_FIELDS)
+    }
 
     def __init__(self, problems: Problems, language: str, base: Content) -> None:
         self.problems = problems
@@ -176,6 +206,7 @@ class Translation:
             "name": original.name,
             "fixer": original.fixer,
             "aliases": aliases,
+            "contact": original.contact,
             "for_it_source": original.for_it_source,
         }
 
@@ -186,7 +217,7 @@ class Translation:
                 path, label, f"translates family {prefix}, which the default language lacks"
             )
             return None
-        return {"decoder": original.decoder}
+        return {"decoder": original.decoder, "contact": original.contact}
 
     def may_have_page(self, path: Path, slug: str) -> bool:
         if slug in self.base.page_by_slug:

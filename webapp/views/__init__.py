@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from webapp.addresses import external_url
-from webapp.config import settings_of
 from webapp.content import current_content
 from webapp.content.model import NO_CODE
-from webapp.site_texts import it_contact_name, script_words, site_name
+from webapp.site_texts import contact_for, script_words, site_name
 from webapp.storage import MAX_TEXT_LENGTH
 from webapp.views import api, codes, errors, health, pages, search
 from webapp.views.search import MAX_QUERY_LENGTH
@@ -20,7 +19,6 @@ def init_app(app: Flask) -> None:
         app.register_blueprint(module.bp)
     app.add_template_global(external_url, "external_url")
 
-    settings = settings_of(app)
     # Facts the templates share, each kept once in Python: the smart-card entry's code,
     # and the longest search and feedback text.
     app.jinja_env.globals.update(
@@ -33,9 +31,5 @@ def init_app(app: Flask) -> None:
             "site_name": site_name(),
             "script_words": script_words,
             "nav_pages": current_content().nav_pages,
-            "it_contact": {
-                "name": it_contact_name(),
-                "email": settings.it_contact_email,
-                "url": settings.it_contact_url,
-            },
+            "it_contact": contact_for(),
         }

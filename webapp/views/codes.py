@@ -19,6 +19,7 @@ from webapp.feedback import ANSWERED_ARG
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
 from webapp.search.identifiers import PastedDetails, holds_identifiers
+from webapp.site_texts import contact_for
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
@@ -57,13 +58,15 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
     engine = current_engine()
     found = engine.resolve(code)
     page_url = external_url("codes.code", typed=code)
+    contact = contact_for(code)
     if found.entry is not None:
         return render_template(
             "codes/code.html",
             entry=found.entry,
             explanation=engine.explain(code),
             related=engine.related(code),
-            message=message_for_it(code, found.entry.title, page_url, details),
+            message=message_for_it(code, found.entry.title, page_url, contact, details),
+            contact=contact,
         )
     return render_template(
         "codes/unknown.html",
@@ -71,5 +74,6 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
         related=engine.related(code),
-        message=message_for_it(code, None, page_url, details),
+        message=message_for_it(code, None, page_url, contact, details),
+        contact=contact,
     ), 404

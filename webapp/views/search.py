@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from webapp.caching import personal, public
+from webapp.counting import LANDED_KEY
 from webapp.feedback import record_search_miss
 from webapp.search import current_engine
 from webapp.search.identifiers import holds_identifiers, pasted_details
@@ -55,7 +56,9 @@ def search() -> ResponseReturnValue:
         details = pasted_details(query)
         if details is not None:
             # A pasted error's own page, its IDs in the message for IT. Answered here rather
-            # than redirected, so that the IDs never travel in another address.
+            # than redirected, so that the IDs never travel in another address; counted as
+            # the code's page would be (never cached, so the view may say so itself).
+            request.environ[LANDED_KEY] = response.code
             return code_page(response.code, details)
         # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
