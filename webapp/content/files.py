@@ -46,6 +46,7 @@ PAGE_FIELDS = {
     "keywords": Field(list, required=False),
     "nav_title": Field(str, required=False),
     "nav": Field(bool, required=False),  # false: reached from another page, not the menu
+    "audience": Field(str, required=False),  # "it": written for IT administrators
 }
 
 

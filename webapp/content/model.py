@@ -30,6 +30,8 @@ AADSTS_FAMILY = "AADSTS"
 
 FIXERS = ("you", "it", "wait")
 """Who can fix a code: the person, only IT, or nobody (wait and try again)."""
+AUDIENCES = ("everyone", "it")
+"""Whom a page is written for: everyone, or IT administrators (it ranks below the others)."""
 
 
 def is_canonical_code(code: str) -> bool:
@@ -106,6 +108,7 @@ class Page:
     keywords: tuple[str, ...] = ()
     nav_title: str = ""  # short name for the navigation bar; the title when not given
     in_nav: bool = True  # listed in the navigation bar, the footer and the home page
+    audience: str = "everyone"  # one of AUDIENCES
     source: str = ""  # file the page came from, for error messages
     language: str = "en"
 

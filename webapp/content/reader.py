@@ -17,6 +17,7 @@ from webapp.content.files import PAGE_FIELDS, check_fields, read_toml_tables, sp
 from webapp.content.links import link_checker
 from webapp.content.model import (
     AADSTS_FAMILY,
+    AUDIENCES,
     NO_CODE,
     CodeEntry,
     Content,
@@ -191,6 +192,14 @@ class Reader:
         meta, body = split
         if not check_fields(self.problems, path, "front matter", meta, PAGE_FIELDS):
             return None
+        audience = meta.get("audience", "everyone")
+        if audience not in AUDIENCES:
+            self.problems.add(
+                path,
+                "front matter",
+                f"audience '{audience}' is unknown: write one of " + ", ".join(AUDIENCES),
+            )
+            return None
         rendered = markdown.render(body, self.rules.link_prefix)
         self.links.append((path, "body", slug, rendered.links))
         return Page(
@@ -203,6 +212,7 @@ class Reader:
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),
+            audience=audience,
             source=self.problems.name(path),
             language=self.language,
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from webapp.content.model import CODE, PAGE, CodeEntry, Content
 from webapp.search.families import Explanation, explain, family_of
-from webapp.search.index import Document, Hit, WordIndex
+from webapp.search.index import Document, Field, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
 from webapp.search.text import Analyzer
 
@@ -23,7 +23,8 @@ GUIDE_BOOST, FULL_ANSWER_BOOST = 2.0, 2.0
 FULL_ANSWER_STEPS = 4  # what a full answer has; the catalogue's short entries have 1 to 3
 
 # Field weights: a title and the words authors add as keywords count more than body text.
-TITLE, KEYWORDS, BODY, MINOR = 3.0, 2.5, 1.0, 0.5
+TITLE, KEYWORDS = Field("title", 3.0), Field("keywords", 2.5)
+BODY, MINOR = Field("body", 1.0), Field("minor", 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,14 @@ def _documents(content: Content):  # type: ignore[no-untyped-def]
                 fields += [(" ".join(page.keywords), KEYWORDS), (page.description, BODY)]
             title = f"{page.title}: {heading}" if section.heading else page.title
             yield (
-                Document(PAGE, page.slug, section.anchor, title, section.text, GUIDE_BOOST),
+                Document(
+                    PAGE,
+                    page.slug,
+                    section.anchor,
+                    title,
+                    section.text,
+                    GUIDE_BOOST,
+                    for_it=page.audience == "it",
+                ),
                 fields,
             )
