@@ -13,6 +13,7 @@ from webapp.content.model import CODE, PAGE, CodeEntry, Content
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.index import Document, Field, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
+from webapp.search.table import CodeGroup, code_groups
 from webapp.search.text import Analyzer
 
 RELATED_LIMIT = 6  # codes of the same family listed under a code's page
@@ -67,6 +68,7 @@ class SearchEngine:
             if family is not None:
                 by_family[family.prefix].append(entry)
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
+        self.table: tuple[CodeGroup, ...] = code_groups(content)
 
     def lookup(self, code: str) -> CodeEntry | None:
         """The entry of a canonical code (or ``none``)."""

@@ -7,27 +7,56 @@ well-formed code the table lacks still gets a helpful page, explained by its fam
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
 from webapp.caching import public
-from webapp.content import current_content
 from webapp.feedback import ANSWERED_ARG, record_unknown_code
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
+from webapp.search.table import CodeGroup, TableFilter, problems
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
+TABLE_ARGS = ("family", "fixer", "q")  # in TableFilter's order
+MAX_TABLE_TEXT = 100
+
 
 @bp.get("")
-@public
+@public(query=TABLE_ARGS)
 def table() -> ResponseReturnValue:
-    codes = current_content().codes
+    """Every code, by family; ``family``, ``fixer`` and ``q`` narrow it (a GET form, so it works
+    without JavaScript; the script narrows the same rows as people type)."""
+    groups = current_engine().table
+    chosen = TableFilter(*(request.args.get(name, "").strip() for name in TABLE_ARGS))
+    wrong = problems(chosen, groups)
+    if len(chosen.text) > MAX_TABLE_TEXT:
+        wrong.append("q")
+    if wrong:
+        # Shown unnarrowed, with what was typed kept in the form and what was wrong said.
+        return render_table(groups, TableFilter(text=chosen.text), chosen, wrong), 400
+    return render_table(groups, chosen, chosen, [])
+
+
+def render_table(
+    groups: tuple[CodeGroup, ...], applied: TableFilter, typed: TableFilter, wrong: list[str]
+) -> str:
+    kept = {
+        entry.code
+        for group in groups
+        for entry in group.entries
+        if not applied.active or applied.keeps(group, entry)
+    }
     return render_template(
         "codes/table.html",
-        app_codes=[entry for entry in codes if not entry.is_aadsts],
-        entra_codes=sorted((e for e in codes if e.is_aadsts), key=lambda e: int(e.code[6:])),
+        groups=groups,
+        kept=kept,
+        total=sum(len(group.entries) for group in groups),
+        narrowed=applied.active,
+        typed=typed,
+        wrong=wrong,
+        max_text=MAX_TABLE_TEXT,
     )
 
 
