@@ -150,17 +150,17 @@
     var narrowTimer = 0;
 
     var narrow = function () {
-      var words = textField.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var typed = textField.value.toLowerCase().split(/\s+/).filter(Boolean);
       var family = familyField.value;
       var fixer = fixerField.value;
-      var active = words.length > 0 || family !== "" || fixer !== "";
+      var active = typed.length > 0 || family !== "" || fixer !== "";
       var shown = 0;
       families.forEach(function (details, i) {
         var inFamily = !family || details.getAttribute("data-family") === family;
         var kept = 0;
         rowsOf[i].forEach(function (item) {
           var keep = !active || (inFamily && (!fixer || item.fixer === fixer) &&
-            words.every(function (word) { return item.text.indexOf(word) !== -1; }));
+            typed.every(function (word) { return item.text.indexOf(word) !== -1; }));
           item.row.hidden = !keep;
           if (keep) { kept += 1; }
         });
@@ -184,7 +184,7 @@
       });
       // The address says what is shown, so it can be shared or reloaded (the server reads it).
       var params = new URLSearchParams();
-      if (words.length) { params.set("q", textField.value.trim()); }
+      if (typed.length) { params.set("q", textField.value.trim()); }
       if (family) { params.set("family", family); }
       if (fixer) { params.set("fixer", fixer); }
       var query = params.toString();
