@@ -72,8 +72,8 @@
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var target = document.querySelector(button.getAttribute("data-copy"));
     if (!target) { return; }
-    var section = button.closest("section");
-    var status = section && section.querySelector(".copy-status");
+    // The confirmation stands next to the button (a phone shows no more than that).
+    var status = button.parentElement.querySelector(".copy-status");
     var what = target.tagName === "TEXTAREA" ? "message" : "code";
     button.hidden = false;
     button.addEventListener("click", function () {
