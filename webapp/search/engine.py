@@ -6,6 +6,7 @@ both ask it, so they always agree.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,7 +17,10 @@ from webapp.search.resolver import Resolution, Resolver
 from webapp.search.table import CodeGroup, code_groups
 from webapp.search.text import Analyzer
 
-RELATED_LIMIT = 6  # codes of the same family listed under a code's page
+RELATED_LIMIT = 6  # codes of the same problem listed under a code's page
+# How much two codes' titles and keywords must share to be the same problem: about one word
+# that one code in twenty holds, or two more common ones.
+RELATED_MIN_WEIGHT = 3.0
 
 # Guides and the full answers of the codes people hit most outrank the many short catalogue
 # entries that mention the same words: they are what a person searching words is after.
@@ -69,6 +73,18 @@ class SearchEngine:
                 by_family[family.prefix].append(entry)
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
         self.table: tuple[CodeGroup, ...] = code_groups(content)
+        # What each code is about, for related codes: the terms of its title and keywords, and
+        # how distinctive each term is (its inverse document frequency over the codes).
+        self._cause_words = {
+            e.code: frozenset(self.analyzer.terms(" ".join((e.title, *e.keywords))))
+            for e in content.codes
+        }
+        counts: dict[str, int] = defaultdict(int)
+        for words in self._cause_words.values():
+            for word in words:
+                counts[word] += 1
+        total = max(len(self._cause_words), 1)
+        self._cause_weight = {w: math.log(total / n) for w, n in counts.items()}
 
     def lookup(self, code: str) -> CodeEntry | None:
         """The entry of a canonical code (or ``none``)."""
@@ -80,8 +96,26 @@ class SearchEngine:
     def explain(self, code: str) -> Explanation:
         return explain(code, self.content)
 
-    def related(self, code: str) -> tuple[CodeEntry, ...]:
-        """A few other codes of the same family, the nearest numbers first."""
+    def related(self, entry: CodeEntry) -> tuple[CodeEntry, ...]:
+        """Other codes for the same problem: of the same family, fixed by the same people, and
+        sharing distinctive words of their titles and keywords (the rarer a word, the more it
+        counts). None when no code is that close: numeric neighbours are no help."""
+        family = family_of(entry.code, self.content)
+        if family is None:
+            return ()
+        words = self._cause_words[entry.code]
+        scored = []
+        for other in self._by_family.get(family.prefix, ()):
+            if other.code == entry.code or other.fixer != entry.fixer:
+                continue
+            shared = sum(self._cause_weight[w] for w in words & self._cause_words[other.code])
+            if shared >= RELATED_MIN_WEIGHT:
+                scored.append((-shared, other.code, other))
+        scored.sort(key=lambda item: item[:2])
+        return tuple(other for _, _, other in scored[:RELATED_LIMIT])
+
+    def same_family(self, code: str) -> tuple[CodeEntry, ...]:
+        """A few codes of the family of a code the table lacks, the nearest numbers first."""
         family = family_of(code, self.content)
         if family is None:
             return ()

@@ -79,7 +79,7 @@ def code(typed: str) -> ResponseReturnValue:
             "codes/code.html",
             entry=found.entry,
             explanation=engine.explain(found.code),
-            related=engine.related(found.code),
+            related=engine.related(found.entry),
             message=message_for_it(found.code, found.entry.title, page_url),
         )
     record_unknown_code(found.code)  # and again on every answer from the page cache
@@ -88,6 +88,6 @@ def code(typed: str) -> ResponseReturnValue:
         code=found.code,
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
-        related=engine.related(found.code),
+        related=engine.same_family(found.code),
         message=message_for_it(found.code, None, page_url),
     ), 404
