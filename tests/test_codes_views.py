@@ -215,3 +215,13 @@ def test_the_page_cache_keeps_each_narrowed_table_apart(shipped_client: FlaskCli
     assert table_rows(first)[0] != table_rows(second)[0]
     again = shipped_client.get("/codes?family=0xCAA7").get_data(as_text=True)
     assert table_rows(again)[0] == table_rows(first)[0]
+
+
+@pytest.mark.parametrize("prefix", ["", "/de"])
+def test_addresses_in_steps_are_links_like_everywhere_else(
+    shipped_client: FlaskClient, prefix: str
+) -> None:
+    html = shipped_client.get(f"{prefix}/codes/0xCAA20003").get_data(as_text=True)
+    steps = html[html.index('<ol class="steps">') : html.index("</ol>")]
+    assert '<a href="https://teams.microsoft.com" class="external"' in steps
+    assert '<a href="https://aka.ms/sspr" class="external"' in steps

@@ -3,11 +3,12 @@ for plain lines, which must give exactly what markdown-it gives."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webapp.content import markdown
-from webapp.content.markdown import _MD, _plain
+from webapp.content.markdown import _MD, _plain, render_inline
 
 
 def test_headings_get_explicit_or_slugged_ids() -> None:
@@ -49,3 +50,27 @@ def test_fast_path_renders_exactly_like_markdown_it(text: str) -> None:
         return
     assert markdown.render(text).html == _MD.render(text)
     assert markdown.render_inline(text).html == _MD.renderInline(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Try Teams at https://teams.microsoft.com.", "https://teams.microsoft.com"),
+        ("Reset it at https://aka.ms/sspr, then sign in.", "https://aka.ms/sspr"),
+        ("Check (https://status.cloud.microsoft) first", "https://status.cloud.microsoft"),
+        ("Öffnen Sie https://aka.ms/sspr.", "https://aka.ms/sspr"),
+    ],
+)
+def test_an_address_written_out_in_a_step_is_a_link(text: str, address: str) -> None:
+    html = render_inline(text).html
+    assert (
+        f'<a href="{address}" class="external" rel="external noopener noreferrer">{address}</a>'
+        in html
+    )
+
+
+def test_addresses_in_links_and_code_are_left_as_they_are() -> None:
+    html = render_inline(
+        "[https://aka.ms/sspr](https://aka.ms/sspr), <https://x.example/a> and `https://y.example`"
+    ).html
+    assert html.count("<a ") == 2 and "<code>https://y.example</code>" in html

@@ -109,6 +109,10 @@ class Page:
     nav_title: str = ""  # short name for the navigation bar; the title when not given
     in_nav: bool = True  # listed in the navigation bar, the footer and the home page
     audience: str = "everyone"  # one of AUDIENCES
+    # Sections that explain a term rather than solve a problem: no "Did this solve your
+    # problem?" after them.
+    definitions: frozenset[str] = frozenset()
+    linked_pages: tuple[str, ...] = ()  # slugs of the site's pages its text links to
     source: str = ""  # file the page came from, for error messages
     language: str = "en"
 
@@ -137,6 +141,19 @@ class Content:
         # Frozen dataclass: fill the lookup tables through object.__setattr__ once.
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
+
+    def nav_page_of(self, slug: str) -> str | None:
+        """The navigation entry a page belongs to: itself when it is in the navigation; else
+        the navigation page that lists it (when several link to it, the one that links to the
+        most pages out of the navigation: the guides' overview)."""
+        page = self.page_by_slug.get(slug)
+        if page is None or page.in_nav:
+            return page.slug if page else None
+        hidden = {p.slug for p in self.pages if not p.in_nav}
+        listing = [p for p in self.nav_pages if slug in p.linked_pages]
+        if not listing:
+            return None
+        return max(listing, key=lambda p: len(hidden.intersection(p.linked_pages))).slug
 
     @property
     def nav_pages(self) -> tuple[Page, ...]:

@@ -202,6 +202,14 @@ class Reader:
             return None
         rendered = markdown.render(body, self.rules.link_prefix)
         self.links.append((path, "body", slug, rendered.links))
+        definitions = frozenset(meta.get("definitions", ()))
+        anchors = {s.anchor for s in rendered.sections if s.anchor}
+        for anchor in sorted(definitions - anchors):
+            self.problems.add(
+                path, "front matter", f"definitions: no section has the id '{anchor}'"
+            )
+        if not definitions <= anchors:
+            return None
         return Page(
             slug=slug,
             title=meta["title"].strip(),
@@ -213,6 +221,14 @@ class Reader:
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),
             audience=audience,
+            definitions=definitions,
+            linked_pages=tuple(
+                dict.fromkeys(
+                    link[1:].split("#", 1)[0].split("?", 1)[0]
+                    for link in rendered.links
+                    if link.startswith("/") and not link.startswith("//")
+                )
+            ),
             source=self.problems.name(path),
             language=self.language,
         )
