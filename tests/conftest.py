@@ -65,7 +65,7 @@ def shipped_client(shipped_app: Flask) -> FlaskClient:
 # --- Databases: the storage tests run on SQLite and on PostgreSQL ----------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database of each kind: a SQLite file, or a PostgreSQL schema of its own."""
     if request.param == "sqlite":

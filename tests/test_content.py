@@ -284,6 +284,7 @@ def test_check_content_command_reads_content_dir_from_the_environment(
     assert str(content_dir) in result.output
 
 
+@pytest.mark.slow
 def test_check_content_is_a_flask_command() -> None:
     """The IT team runs exactly `flask --app webapp check-content`."""
     import subprocess

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from support.content import write_content
-from support.servers import start_gunicorn, stop_process
+from support.servers import start_gunicorn, stop_process, wait_until
 
 from webapp.storage import database_url as resolve_url
 from webapp.storage.tables import feedback
@@ -41,6 +41,7 @@ PAGE_BOUND_S = 8
 
 # PostgreSQL only: SQLite's one wait is its busy timeout (tests/test_storage.py).
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.parametrize("database_url", ["postgresql"], indirect=True),
     pytest.mark.skipif(not GUNICORN.exists(), reason="Gunicorn is not installed beside Python"),
 ]
@@ -170,6 +171,15 @@ class Person:
             return error.code, error.read().decode()
 
 
+def _busy_sessions(engine: sa.Engine) -> int:
+    """Client sessions other than this one that are running or inside a transaction."""
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+            " AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'"
+        ).scalar_one()
+
+
 def _stored_comments(engine: sa.Engine) -> list[str]:
     with engine.connect() as connection:
         return [row.comment for row in connection.execute(sa.select(feedback.c.comment))]
@@ -193,8 +203,9 @@ def test_feedback_fails_fast_with_the_words_kept_when_the_server_is_frozen(site:
         assert status == 503
         assert "We could not save your answer" in page
         assert f"Frozen words {i}</textarea>" in page and "Restarted Teams</textarea>" in page
-    # The server runs again: what was cut off is rolled back, never stored late.
-    time.sleep(3)  # longer than the budget: any write still on its way would have landed
+    # The server runs again: what was cut off is rolled back, never stored late. Once no
+    # session of the site is busy, any write still on its way would have landed.
+    wait_until(lambda: not _busy_sessions(site.engine), seconds=30)
     assert _stored_comments(site.engine) == ["Before the freeze"]
     failures = [line for line in site.log.read_text().splitlines() if "not saved" in line]
     assert len(failures) == 4  # one line per failed post, no traceback

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from support.content import SHIPPED_CONTENT
 
+pytestmark = pytest.mark.slow  # real servers and processes
+
 
 def get(port: int, path: str, headers: dict[str, str]) -> tuple[int, str]:
     """One request with exactly these header names (http.client keeps ``SCRIPT_NAME`` as it is)."""

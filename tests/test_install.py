@@ -114,6 +114,7 @@ def get_or_none(url: str) -> int | None:
         return None
 
 
+@pytest.mark.slow
 def test_the_installed_wheel_serves_the_whole_site_from_another_folder(server) -> None:
     base, log = server
     status, kind, body = get(base + "/healthz")
@@ -132,6 +133,7 @@ def test_the_installed_wheel_serves_the_whole_site_from_another_folder(server) -
     assert text.count("Booting worker") == 2
 
 
+@pytest.mark.slow
 def test_plain_gunicorn_elsewhere_names_the_missing_settings(
     installed: Path, elsewhere: Path, tmp_path: Path
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -119,12 +118,10 @@ def test_the_store_is_a_setting(content_dir: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", ["/search?q=", "/api/search?q="])
-def test_a_long_query_is_refused_with_400_and_quickly(client: FlaskClient, path: str) -> None:
+def test_a_long_query_is_refused_with_400(client: FlaskClient, path: str) -> None:
     query = quote("0xCAA20003 " * 370, safe="")  # ~4000 characters, about the longest URL
-    started = time.perf_counter()
     response = client.get(path + query)
     assert response.status_code == 400
-    assert time.perf_counter() - started < 0.5
     assert "0xCAA20003 " * 25 not in response.get_data(as_text=True)  # not echoed whole
 
 

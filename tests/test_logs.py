@@ -274,6 +274,7 @@ def test_a_bad_log_queries_value_stops_the_start(content_dir: Path, tmp_path: Pa
         make_app(content_dir, tmp_path, LOG_QUERIES="maybe")
 
 
+@pytest.mark.slow
 def test_gunicorn_logs_no_searched_words_by_default(gunicorn_site) -> None:
     """End to end: what someone typed into the search box is not in Gunicorn's output."""
     port, log = gunicorn_site()

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
 from support.content import HOME_MD, SHIPPED_CONTENT, write_content
+from support.servers import wait_until
 
 from webapp.feedback.misses import normalise_query
 from webapp.storage import MAX_TERM_LENGTH, MISS_DROPPED, Storage
@@ -333,8 +333,7 @@ def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask
     try:
         client = app.test_client()
         assert visit(client, "/search?q=zzfirstzz") == 200  # taken by the writer, held
-        while storage.misses.pending():
-            time.sleep(0.01)
+        wait_until(lambda: not storage.misses.pending())
         for word in ("one", "two", "three"):  # one waits in the queue, two are dropped
             assert visit(client, f"/search?q=zz{word}zz") == 200
     finally:
@@ -362,8 +361,7 @@ def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
     recorder = MissRecorder(write, per_client=0, queue_size=3)
     with caplog.at_level(logging.WARNING, logger="webapp.storage"):
         assert recorder.add("query", "first", "en", "a")  # taken by the writer, which waits
-        while recorder.pending():
-            time.sleep(0.01)
+        wait_until(lambda: not recorder.pending())
         queued = [recorder.add("query", f"term {i}", "en", "a") for i in range(5)]
         gate.set()
         assert recorder.flush(timeout=30)
@@ -379,6 +377,7 @@ def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
     assert warnings == ["2 search misses dropped: the database could not keep up (a queue of 3)"]
 
 
+@pytest.mark.slow
 def test_queued_misses_are_written_when_the_process_exits(tmp_path: Path) -> None:
     """Gunicorn stopping a worker: what waits in the queue is written, not lost."""
     database = tmp_path / "exit.sqlite3"

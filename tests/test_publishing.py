@@ -27,6 +27,8 @@ from support.servers import GUNICORN, environment, free_port
 
 from webapp.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # real servers and processes
+
 CODE = "0xCAA70004"  # an entry of content/codes.toml
 PAGE = f"/codes/{CODE}"
 NEW_TITLE = "Edited while the site was running"

@@ -31,6 +31,8 @@ from support.servers import free_port, start_gunicorn, stop_process, wait_for_se
 from webapp.config import PROJECT_ROOT
 from webapp.security import security_headers
 
+pytestmark = pytest.mark.slow  # real servers and processes
+
 Result = TypeVar("Result")
 
 EXAMPLE = PROJECT_ROOT / "deploy" / "nginx" / "signin-help.conf"

@@ -19,6 +19,8 @@ from support.servers import GUNICORN, environment, free_port
 
 from webapp.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # real servers and processes
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:

@@ -13,6 +13,8 @@ from support.content import CODES_TOML, write_content
 
 from webapp.config import PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # real servers and processes
+
 BIN = Path(sys.executable).parent
 BROKEN_LINES = [
     "content/codes.toml: code #1 (0xCAA20003): fixer 'nobody' is unknown: write one of you, it, "

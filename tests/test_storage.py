@@ -349,6 +349,7 @@ def _write_from_a_process(url: str, worker: int, count: int) -> None:
         store.dispose()
 
 
+@pytest.mark.slow
 def test_several_processes_write_at_once(database_url: str, tmp_path: Path) -> None:
     url = resolve_url(database_url, tmp_path)
     setup = Storage(url)
@@ -391,6 +392,7 @@ def _open_a_new_file(path: str, barrier, results) -> None:  # type: ignore[no-un
         storage.dispose()
 
 
+@pytest.mark.slow
 def test_processes_opening_a_new_sqlite_file_together_all_get_wal(tmp_path: Path) -> None:
     """SQLite answers "database is locked" at once, busy_timeout or not, to a connection that
     switches a new file to WAL while another does too: workers starting together must wait,

@@ -29,6 +29,7 @@ from webapp import (
     security,
     startup,
     storage,
+    tokens,
     views,
 )
 
@@ -92,6 +93,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
         search.init_app(app)
     i18n.init_app(app)  # the /<language> prefix and interface catalogues
     storage.init_app(app)
+    tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
     assets.init_app(app)
     return app
 

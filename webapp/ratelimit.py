@@ -23,11 +23,18 @@ raise the limit if that is how the site is reached.
 
 from __future__ import annotations
 
-from flask import Flask, request
+import logging
+import math
+import time
+
+from flask import Flask, current_app, request
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 from webapp.config import settings_of
+
+log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "ratelimit"
 TOO_MANY_POSTS = (
@@ -66,3 +73,36 @@ def init_app(app: Flask) -> Limiter:
     limiter.init_app(app)
     app.extensions[EXTENSION_KEY] = limiter
     return limiter
+
+
+# Wrong or missing bearer tokens, per client address: enough for a person who mistyped, far
+# too few to guess a 256-bit secret (not that guessing could work), and a bound on the database
+# look-ups a stranger can cause.
+FAILED_SIGN_INS = parse("10/minute")
+
+
+def failures_wait(scope: str) -> int:
+    """Seconds this client must wait before trying ``scope`` again after too many failures;
+    0 when it may try now. A limiter store that is down lets the attempt through."""
+    strategy = _limiter().limiter
+    key = get_remote_address()
+    try:
+        if strategy.test(FAILED_SIGN_INS, "failures", scope, key):
+            return 0
+        reset_at = strategy.get_window_stats(FAILED_SIGN_INS, "failures", scope, key).reset_time
+    except Exception:  # the shared store (Redis) is down: never lock everyone out
+        log.exception("The rate-limit store failed; the attempt is let through")
+        return 0
+    return max(1, math.ceil(reset_at - time.time()))
+
+
+def count_failure(scope: str) -> None:
+    """Count one failed attempt at ``scope`` for this client."""
+    try:
+        _limiter().limiter.hit(FAILED_SIGN_INS, "failures", scope, get_remote_address())
+    except Exception:
+        log.exception("The rate-limit store failed; a failed attempt was not counted")
+
+
+def _limiter() -> Limiter:
+    return current_app.extensions[EXTENSION_KEY]

@@ -17,7 +17,6 @@ Fixtures:
 
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -27,6 +26,7 @@ from typing import Any
 import pytest
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
+from support.environment import in_ci
 from werkzeug.serving import make_server
 
 from .support import (
@@ -45,7 +45,7 @@ def require(available: bool, reason: str) -> None:
     """Skip the test when a tool is missing, but fail it under CI=true."""
     if available:
         return
-    if os.environ.get("CI") == "true":
+    if in_ci():
         pytest.fail(f"{reason} CI=true, so the browser tests may not be skipped.", pytrace=False)
     pytest.skip(reason)
 

@@ -7,7 +7,7 @@ import pytest
 
 from .support import PAGE_TYPES, describe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_axe_finds_no_violations(open_page, axe, screenshot, page_errors, page_type, scheme):

@@ -10,7 +10,7 @@ import pytest
 
 from .support import IT_EMAIL, IT_URL
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CODE_PAGE = "/codes/0xCAA20003"
 

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response
 
 from webapp.storage.tables import feedback
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CODE_PAGE = "/codes/0xCAA20003"
 # Where an answer leads back: the page, thanking for it.

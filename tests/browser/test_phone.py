@@ -6,7 +6,7 @@ import pytest
 
 from .support import PAGE_TYPES, describe_violations
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 360, "height": 740}
 

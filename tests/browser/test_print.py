@@ -11,7 +11,7 @@ from webapp.search.engine import FULL_ANSWER_STEPS
 
 from .support import ARTIFACTS, PAGE_TYPES
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HIDDEN_IN_PRINT = [
     ".skip-link",

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from support.content import FIXTURE_CONTENT
@@ -19,6 +20,14 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 10, what: str = "") -> None:
+    """Return once ``condition()`` is true; fail after ``seconds`` (every wait has a bound)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what or f"not true within {seconds} s: {condition}"
+        time.sleep(0.01)
 
 
 def wait_for_server(

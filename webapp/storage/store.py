@@ -14,11 +14,12 @@ from typing import TypeVar
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from webapp.storage import feedback, migrate, misses, queries
+from webapp.storage import feedback, migrate, misses, queries, tokens
 from webapp.storage.connections import StorageError, create_engine, cut_after
 from webapp.storage.queries import Report
 from webapp.storage.recorder import MissRecorder, PendingMiss
 from webapp.storage.tables import MAX_LANGUAGE_LENGTH, MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY
+from webapp.storage.tokens import Token
 
 log = logging.getLogger("webapp.storage")
 
@@ -242,6 +243,35 @@ class Storage:
         return self.run(
             "read the report", lambda connection: queries.read(connection, since, end, limit)
         )
+
+    # --- Tokens ---
+
+    def add_token(
+        self, name: str, secret_hash: str, scopes: frozenset[str], *, now: datetime | None = None
+    ) -> bool:
+        """Keep a token's hash; False if the name is taken."""
+        self._ensure_schema()
+        moment = now or datetime.now(UTC)
+        return self.run(
+            "save the token",
+            lambda connection: tokens.insert(
+                connection, name=name, secret_hash=secret_hash, scopes=scopes, now=moment
+            ),
+        )
+
+    def find_token(self, secret_hash: str) -> tuple[str, Token] | None:
+        """The stored hash and token for ``secret_hash``, or None."""
+        self._ensure_schema()
+        return self.run("check the token", lambda connection: tokens.find(connection, secret_hash))
+
+    def list_tokens(self) -> list[Token]:
+        self._ensure_schema()
+        return self.run("list the tokens", tokens.every)
+
+    def revoke_token(self, name: str) -> bool:
+        """Forget the token ``name``; False if there was none."""
+        self._ensure_schema()
+        return self.run("revoke the token", lambda connection: tokens.delete(connection, name))
 
     def dispose(self) -> None:
         self.engine.dispose()

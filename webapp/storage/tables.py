@@ -91,3 +91,92 @@ search_miss = sa.Table(
     ),
     sa.Index("ix_search_miss_last_seen", "last_seen"),
 )
+
+# Lookups: what people looked up, per hour, code and language. Only codes the site recognises
+# have rows of their own; every other code is counted under LOOKUP_OTHER, so a flood of made-up
+# codes adds one row an hour, not one per code.
+LOOKUP_OTHER = "other"
+
+lookup = sa.Table(
+    "lookup",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("hour", UTCDateTime, nullable=False),  # the start of the UTC hour
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), nullable=False),  # a code or LOOKUP_OTHER
+    sa.Column("language", sa.String(MAX_LANGUAGE_LENGTH), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("hour", "code", "language", name="uq_lookup_hour_code_language"),
+    sa.Index("ix_lookup_code_hour", "code", "hour"),
+)
+
+# The last hour by the minute, any language: what "rising in the last 15 minutes" reads.
+recent_lookup = sa.Table(
+    "recent_lookup",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("minute", UTCDateTime, nullable=False),
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.UniqueConstraint("minute", "code", name="uq_recent_lookup_minute_code"),
+)
+
+# One row per code and hour an alert was sent for: the process that inserts it sends the alert,
+# every other worker and server finds the row taken.
+alert_sent = sa.Table(
+    "alert_sent",
+    metadata,
+    sa.Column("code", sa.String(MAX_TARGET_LENGTH), primary_key=True),
+    sa.Column("hour", UTCDateTime, primary_key=True),
+    sa.Column("sent_at", UTCDateTime, nullable=False),
+)
+
+MAX_TOKEN_NAME_LENGTH = 64
+TOKEN_HASH_LENGTH = 64  # SHA-256 in hex
+MAX_SCOPES_LENGTH = 100
+MAX_PERSON_LENGTH = 100  # who posted or changed a notice: a token's name, a login
+
+# Keys for the bearer tokens of the API and /metrics: only a hash of each secret is kept.
+api_token = sa.Table(
+    "api_token",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(MAX_TOKEN_NAME_LENGTH), nullable=False),
+    sa.Column("secret_hash", sa.String(TOKEN_HASH_LENGTH), nullable=False),
+    sa.Column("scopes", sa.String(MAX_SCOPES_LENGTH), nullable=False),  # space-separated
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("name", name="uq_api_token_name"),
+    sa.UniqueConstraint("secret_hash", name="uq_api_token_secret_hash"),
+)
+
+# What IT tells everyone: one row per notice. ``texts`` maps a language to its title and
+# Markdown text ({"en": {"title": …, "text": …}, "de": …}); ``codes`` is a list of normalised
+# codes (empty: everyone).
+notice = sa.Table(
+    "notice",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("texts", sa.JSON, nullable=False),
+    sa.Column("codes", sa.JSON, nullable=False),
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("ends_at", UTCDateTime, nullable=False),
+    sa.Column("report", sa.Boolean, nullable=False),
+    sa.Column("posted_by", sa.String(MAX_PERSON_LENGTH), nullable=False),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("level IN ('outage', 'maintenance', 'info')", name="ck_notice_level"),
+    sa.Index("ix_notice_ends_at", "ends_at"),
+)
+
+# Every change of a notice, kept: who, when, what (the fields as they became). Its newest id is
+# the notices' version, which every worker polls to learn of a change.
+notice_change = sa.Table(
+    "notice_change",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("notice_id", sa.Integer, sa.ForeignKey("notice.id"), nullable=False),
+    sa.Column("action", sa.String(8), nullable=False),  # posted, changed, ended
+    sa.Column("changed_by", sa.String(MAX_PERSON_LENGTH), nullable=False),
+    sa.Column("changed_at", UTCDateTime, nullable=False),
+    sa.Column("fields", sa.JSON, nullable=False),
+    sa.Index("ix_notice_change_notice_id", "notice_id"),
+)
