@@ -18,7 +18,11 @@ from support.environment import postgres_url
 from support.servers import start_gunicorn, stop_process
 
 from webapp import create_app
+from webapp.logs import configure_logging
 from webapp.storage import database_url as resolve_database_url
+
+# As the entry points do (webapp/cli.py, webapp/gunicorn_conf.py) before the app loads.
+configure_logging("text", "info")
 
 
 @pytest.fixture

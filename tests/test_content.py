@@ -10,18 +10,18 @@ from support.content import ORIGINAL_ARTICLE_CODES, SHIPPED_CONTENT, write_conte
 
 from webapp import create_app
 from webapp.cli import check_content
-from webapp.content import ContentError, load_content, load_site
+from webapp.content import ContentError, load_site
 
 
 def problems_for(tmp_path: Path, **overrides: str) -> list[str]:
     root = write_content(tmp_path / "content", **overrides)
     with pytest.raises(ContentError) as caught:
-        load_content(root)
+        load_site(root)
     return [str(p) for p in caught.value.problems]
 
 
 def test_shipped_content_has_every_code_of_the_original_article() -> None:
-    content = load_content(SHIPPED_CONTENT)
+    content = load_site(SHIPPED_CONTENT).default
     codes = [entry.code for entry in content.codes]
     assert set(ORIGINAL_ARTICLE_CODES) <= set(codes)
     assert {page.slug for page in content.pages} >= {"faq", "references"}
@@ -29,7 +29,7 @@ def test_shipped_content_has_every_code_of_the_original_article() -> None:
 
 
 def test_shipped_faq_answers_the_questions_around_sign_in() -> None:
-    faq = load_content(SHIPPED_CONTENT).page_by_slug["faq"]
+    faq = load_site(SHIPPED_CONTENT).default.page_by_slug["faq"]
     assert {
         "why-cant-i-sign-in",
         "what-is-modern-authentication",
@@ -39,7 +39,7 @@ def test_shipped_faq_answers_the_questions_around_sign_in() -> None:
 
 
 def test_small_content_loads_with_rendered_markdown(content_dir: Path) -> None:
-    content = load_content(content_dir)
+    content = load_site(content_dir).default
     entry = content.code_by_id["0xCAA20003"]
     assert "<strong>date and time</strong>" in entry.summary
     assert entry.summary_text.startswith("Your device's date and time")
@@ -155,7 +155,7 @@ def test_working_internal_and_external_links_pass(tmp_path: Path) -> None:
         "[c](/codes#code-0xcaa20003) [d](#top) [e](https://example.com) [f](mailto:x@example.org)\n"
     )
     root = write_content(tmp_path / "content", **{"pages/guide.md": page})
-    assert "guide" in load_content(root).page_by_slug
+    assert "guide" in load_site(root).default.page_by_slug
 
 
 def test_broken_link_in_a_code_step_is_refused(tmp_path: Path) -> None:
@@ -238,7 +238,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 def test_missing_content_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="content folder not found"):
-        load_content(tmp_path / "nowhere")
+        load_site(tmp_path / "nowhere")
 
 
 def test_site_refuses_to_start_with_broken_content(tmp_path: Path) -> None:
@@ -305,7 +305,7 @@ def test_check_content_is_a_flask_command() -> None:
 
 def test_page_may_stay_out_of_the_navigation(tmp_path: Path) -> None:
     page = '+++\ntitle = "Reset the app"\nnav = false\n+++\n## Steps {#steps}\n\nQuit it.\n'
-    content = load_content(write_content(tmp_path / "content", **{"pages/reset.md": page}))
+    content = load_site(write_content(tmp_path / "content", **{"pages/reset.md": page})).default
     assert not content.page_by_slug["reset"].in_nav
     assert [p.slug for p in content.nav_pages] == ["faq"]
 

@@ -26,8 +26,6 @@ COMPOSE = DEPLOY / "compose.yaml"
 UNIT = DEPLOY / "signin-help.service"
 ENV_EXAMPLE = DEPLOY / "site.env.example"
 LOCK = PROJECT_ROOT / "requirements.lock"
-# Read by gunicorn.conf.py rather than by the application's settings.
-GUNICORN_VARIABLES = {"BIND", "PORT", "FORWARDED_ALLOW_IPS", "WEB_CONCURRENCY", "GUNICORN_THREADS"}
 
 
 def instructions(path: Path) -> list[tuple[str, str]]:
@@ -153,7 +151,7 @@ def test_compose_runs_the_site_on_postgresql_with_several_workers(compose: dict)
     assert db["healthcheck"]["test"]
     assert env["HTTPS"] == "1" and env["PROXY_COUNT"] == "1" and "TRUSTED_HOSTS" in env
     # Every variable given to the site is one it reads.
-    assert set(env) <= variables() | GUNICORN_VARIABLES, set(env) - variables()
+    assert set(env) <= variables(), set(env) - variables()
 
 
 def test_compose_keeps_secrets_out_of_the_repository(compose: dict) -> None:
@@ -196,7 +194,7 @@ def test_the_settings_example_names_only_real_settings_and_no_secret() -> None:
         match = re.fullmatch(r"([A-Z_]+)=(.*)", line)
         if match:
             names[match.group(1)] = match.group(2)
-    assert set(names) <= variables() | GUNICORN_VARIABLES | {"POSTGRES_PASSWORD"}
+    assert set(names) <= variables() | {"POSTGRES_PASSWORD"}
     assert names["SECRET_KEY"] == "" and names["POSTGRES_PASSWORD"] == ""
     assert names["HTTPS"] == "1" and names["PROXY_COUNT"] == "1"
 

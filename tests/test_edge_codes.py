@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from support.content import SHIPPED_CONTENT, write_content
 
-from webapp.content import ContentError, load_content, load_site
+from webapp.content import ContentError, load_site
 from webapp.feedback.topics import Topic
 from webapp.search.normalise import bare_number, normalise_code
 
@@ -136,14 +136,14 @@ aliases = [{aliases}]
 def problems_for(tmp_path: Path, text: str) -> list[str]:
     root = write_content(tmp_path / "content", **{"catalogue__named.toml": text})
     with pytest.raises(ContentError) as caught:
-        load_content(root)
+        load_site(root)
     return [str(p) for p in caught.value.problems]
 
 
 def test_a_named_error_and_its_aliases_load(tmp_path: Path) -> None:
     text = ENTRY.format(code="M365-2400", aliases='"Something broke in a special way"')
     root = write_content(tmp_path / "content", **{"catalogue__named.toml": text})
-    entry = load_content(root).code_by_id["M365-2400"]
+    entry = load_site(root).default.code_by_id["M365-2400"]
     assert entry.aliases == ("Something broke in a special way",)
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from support.content import SHIPPED_CONTENT
 
-from webapp.content import load_content
+from webapp.content import load_site
 from webapp.search.families import explain, family_of
 
-CONTENT = load_content(SHIPPED_CONTENT)
+CONTENT = load_site(SHIPPED_CONTENT).default
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.error
 import urllib.request
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support.servers import free_port
+from support.servers import free_port, start_gunicorn, stop_process
 
 from webapp.config import PROJECT_ROOT
 
@@ -58,7 +57,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run(python, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", root / "dist", source, cwd=root)
     [wheel] = (root / "dist").glob("*.whl")
     run(python, "-m", "venv", root / "venv", cwd=root)
-    run(root / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", wheel, cwd=root)
+    # Exactly the locked versions, checked against their hashes, then the wheel alone: as the
+    # image installs it (deploy/Containerfile), and nothing resolved afresh from an index.
+    pip = (root / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet")
+    run(*pip, "--require-hashes", "-r", PROJECT_ROOT / "requirements.lock", cwd=root)
+    run(*pip, "--no-deps", wheel, cwd=root)
     shutil.rmtree(source)  # nothing may come from the source any more
     return root / "venv" / "bin"
 
@@ -86,32 +89,20 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def server(installed: Path, elsewhere: Path, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = environment(tmp_path, BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2")
-    command = [str(installed / "gunicorn"), "-c", "python:webapp.gunicorn_conf"]
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            command, cwd=elsewhere, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
+    """The installed site, started from another folder with the package's Gunicorn settings
+    and its own content (no CONTENT_DIR)."""
+    process, port, log = start_gunicorn(
+        tmp_path,
+        command=[installed / "gunicorn", "-c", "python:webapp.gunicorn_conf"],
+        cwd=elsewhere,
+        CONTENT_DIR=None,
+        PYTHONPATH=None,
+        WEB_CONCURRENCY="2",
+    )
     try:
-        deadline = time.monotonic() + 120
-        while get_or_none(base + "/healthz") is None:
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
-        yield base, log
+        yield f"http://127.0.0.1:{port}", log
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def get_or_none(url: str) -> int | None:
-    try:
-        return get(url)[0]
-    except OSError:
-        return None
+        stop_process(process)
 
 
 @pytest.mark.slow

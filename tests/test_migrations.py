@@ -1,5 +1,5 @@
-"""The schema, kept by Alembic: old databases (each released schema version, as that release
-made it, under tests/fixtures/schemas/) upgrade to head with their rows, on SQLite and
+"""The schema, kept by Alembic: old databases (revisions 0001 to 0003, as each made them,
+under tests/fixtures/schemas/) upgrade to head with their rows, on SQLite and
 PostgreSQL, once, even when several processes start together."""
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ from webapp.storage.tables import feedback, metadata, search_miss
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 MOMENT = datetime(2025, 1, 1, 10, tzinfo=UTC)
-HEAD_TABLES = {"alembic_version", "api_token", "feedback", "notice", "notice_change", "search_miss"}
 
 
 def load_old_schema(url: sa.URL, version: int) -> None:
-    """Make the tables and rows of schema ``version`` as that release did."""
+    """Make the tables and rows of revision ``version`` as that revision did."""
     script = (SCHEMAS / f"v{version}.{url.get_backend_name()}.sql").read_text(encoding="utf-8")
     engine = sa.create_engine(url, poolclass=sa.NullPool)
     with engine.begin() as connection:
@@ -96,7 +95,6 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
     try:
         assert store.init_schema() == head()
         assert differences(store) == []
-        # Alembic keeps the version now; the old table is gone.
         assert table_names(store) == {
             "alembic_version",
             "alert_sent",

@@ -78,7 +78,7 @@ def test_a_known_code_is_not_a_miss(app: Flask, client) -> None:
 
 def test_an_empty_or_refused_search_is_not_a_miss(app: Flask, client) -> None:
     assert visit(client, "/search?q=") == 200
-    assert visit(client, "/search?q=" + "x" * 201) == 400
+    assert visit(client, "/search?q=" + "x" * 2001) == 400
     assert visit(client, "/search?q=a%00b") == 400
     assert misses(app) == {}
 

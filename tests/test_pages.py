@@ -12,10 +12,10 @@ from jinja2 import DictLoader
 from support.content import write_content
 
 from webapp.config import PROJECT_ROOT
-from webapp.content import ContentError, load_content
+from webapp.content import ContentError, load_site
 
 
-def test_home_explains_the_site_and_offers_a_focused_search(client: FlaskClient) -> None:
+def test_home_explains_the_site_and_offers_a_search_without_autofocus(client: FlaskClient) -> None:
     html = client.get("/").get_data(as_text=True)
     assert "<h1>Sign-in help</h1>" in html
     assert 'action="/search"' in html and 'name="q"' in html
@@ -155,7 +155,7 @@ def test_a_definition_must_name_a_section_of_the_page(tmp_path: Path) -> None:
     page = '+++\ntitle = "Terms"\ndefinitions = ["what-is-x"]\n+++\n## Y {#y}\n\nY.\n'
     root = write_content(tmp_path / "content", **{"pages/terms.md": page})
     with pytest.raises(ContentError) as caught:
-        load_content(root)
+        load_site(root)
     assert [str(p) for p in caught.value.problems] == [
         "content/pages/terms.md: front matter: definitions: no section has the id 'what-is-x'"
     ]

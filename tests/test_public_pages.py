@@ -14,11 +14,13 @@ from flask.testing import FlaskClient
 PERSONAL = {
     "feedback.details": "the step after No: the person's own open answer and form token",
     "health.healthz": "for load balancers: a cached 'ok' would hide a broken server",
+    "notices_api.one": "one notice with its history, for IT: needs a token",
 }
 # A value for every variable a route has; a new variable needs one here.
 SAMPLES = {
     "typed": ["0xCAA20003", "AADSTS50126", "0xCAA2FFFF", "caa20003", "none", "12029"],
     "anything": ["nothing-here"],
+    "notice_id": ["1"],
 }
 PUBLIC = re.compile(
     r"^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$"

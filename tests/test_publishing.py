@@ -23,9 +23,7 @@ from pathlib import Path
 
 import pytest
 from support.content import CODES_TOML, SHIPPED_CONTENT, write_content
-from support.servers import GUNICORN, environment, free_port
-
-from webapp.config import PROJECT_ROOT
+from support.servers import environment, free_port, start_gunicorn, stop_process
 
 pytestmark = pytest.mark.slow  # real servers and processes
 
@@ -75,24 +73,11 @@ def traffic_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, int, Path
     (so with its gunicorn.conf.py); yields the process, its port, the content and the log."""
     content = tmp_path / "content"
     shutil.copytree(SHIPPED_CONTENT, content)
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = environment(tmp_path, port, CONTENT_DIR=str(content))
-    env["WEB_CONCURRENCY"] = "2"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(GUNICORN), "webapp:create_app()"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    process, port, log = start_gunicorn(tmp_path, CONTENT_DIR=str(content), WEB_CONCURRENCY="2")
     try:
-        wait_until(lambda: fetch(port, "/healthz")[0] == 200, process, log)
         yield process, port, content, log
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_process(process)
 
 
 def fetch(port: int, path: str) -> tuple[int, bytes]:

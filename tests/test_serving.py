@@ -11,7 +11,6 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,36 +22,12 @@ pytestmark = pytest.mark.slow  # real servers and processes
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The site in production mode with JSON logs; yields its address and its log file."""
-    port = free_port()
-    log = tmp_path / "gunicorn.log"
-    env = environment(
-        tmp_path, port, APP_ENV="production", SECRET_KEY=secrets.token_hex(32), LOG_FORMAT="json"
+def server(gunicorn_site) -> tuple[str, Path]:
+    """The site in production mode with JSON logs: its address and its log file."""
+    port, log = gunicorn_site(
+        APP_ENV="production", SECRET_KEY=secrets.token_hex(32), LOG_FORMAT="json"
     )
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [str(GUNICORN), "webapp:create_app()"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
-        yield base, log
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    return f"http://127.0.0.1:{port}", log
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:

@@ -72,6 +72,22 @@ def test_a_bad_setting_is_one_line_naming_the_variable(command: list[str], tmp_p
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "why"),
+    [
+        ("WEB_CONCURRENCY", "lots", "must be a whole number of at least 1, not 'lots'."),
+        ("LOG_LEVEL", "loud", "must be one of debug, info, warning, error, critical, not 'loud'."),
+    ],
+)
+def test_a_bad_gunicorn_setting_is_one_line_naming_the_variable(
+    variable: str, value: str, why: str, tmp_path: Path
+) -> None:
+    content = write_content(tmp_path / "content")
+    result = run(COMMANDS["gunicorn"], tmp_path, CONTENT_DIR=str(content), **{variable: value})
+    assert result.returncode != 0
+    assert printed(result) == [f"{variable} {why}"]
+
+
 @pytest.mark.parametrize("command", list(COMMANDS.values())[:2], ids=list(COMMANDS)[:2])
 def test_production_without_a_secret_key_says_how_to_make_one(
     command: list[str], tmp_path: Path

@@ -5,10 +5,8 @@
 
 from __future__ import annotations
 
-import gc
 import logging
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
@@ -23,6 +21,7 @@ from webapp import (
     feedback,
     i18n,
     logs,
+    notices,
     publishing,
     ratelimit,
     search,
@@ -35,19 +34,15 @@ from webapp import (
 
 log = logging.getLogger(__name__)
 
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while the content is loaded and indexed: the
-    many small objects it creates would make it scan the growing heap again and again for
-    cycles that loading never makes (a tenth of the start-up on a large content folder)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# The WSGI layers around Flask, outside in, each called as ``layer(app, inner)`` once every
+# extension is set up. In debug mode publishing.ContentWatcher goes around them all.
+LAYERS = (
+    i18n.LanguagePrefix,  # /de/faq is /faq in German: the prefix moves into SCRIPT_NAME
+    security.SecurityHeaders,  # on every answer, also those that never reach Flask's hooks
+    security.forwarded,  # the client's address and scheme from PROXY_COUNT proxies, or none
+    logs.RequestId,  # X-Request-ID, which every log line of the request carries
+    caching.FastPath,  # a page in the page cache is answered here, before Flask
+)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -59,7 +54,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     In debug mode (``flask --app webapp run --debug``) it also picks up content edits on the
     next request (see :mod:`webapp.publishing`).
     """
-    startup.install_excepthook()  # a start-up problem ends the process as one line, not a traceback
     startup.check_gunicorn_settings()
     app = _build_app(test_config)
     if app.debug:
@@ -76,25 +70,26 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     overrides = {name: flask_config.pop(name) for name in config.variables() & flask_config.keys()}
     app.extensions[config.EXTENSION_KEY] = config.Settings.from_environ(overrides=overrides)
     app.config.update(flask_config)
-    # Production readiness before anything else. The page cache first: its response hook
-    # must run after every other one (Flask runs them in reverse), and its WSGI layer must sit
-    # inside the others. Then logging and request ids, the secret key check (which refuses to
-    # start in production without a strong key) with cookies and headers, and rate limits.
+    # The page cache first: its response hook must run after every other one (Flask runs them
+    # in reverse). A cross-site post is refused before it is even rate-limited.
     addresses.init_app(app)
     caching.init_app(app, language_of=i18n.address_language)
     logs.init_app(app)
     security.init_app(app)
-    cross_origin.init_app(app)  # a cross-site post is refused before it is even rate-limited
+    cross_origin.init_app(app)
     ratelimit.init_app(app)
-
     _add_routes(app)  # before the content: no page may take an address a route answers
-    with _collector_paused():
-        content.init_app(app)
-        search.init_app(app)
-    i18n.init_app(app)  # the /<language> prefix and interface catalogues
+    content.init_app(app)
+    search.init_app(app)
+    i18n.init_app(app)
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
+    notices.init_app(app)  # after storage: the notices are read before Gunicorn forks
     assets.init_app(app)
+    wsgi_app: Any = app.wsgi_app
+    for layer in reversed(LAYERS):
+        wsgi_app = layer(app, wsgi_app)
+    app.wsgi_app = wsgi_app  # type: ignore[method-assign]
     return app
 
 
@@ -108,7 +103,6 @@ def _flask() -> Flask:
             )
     return Flask(
         __name__,
-        instance_relative_config=True,
         template_folder=str(folders["templates"]),
         static_folder=str(folders["static"]),
     )

@@ -16,6 +16,9 @@ from flask import Flask, current_app, request, url_for
 
 from webapp.config import settings_of
 
+# WSGI environ: SCRIPT_NAME as it came, before webapp.i18n moved a language prefix into it.
+OUTER_ROOT_KEY = "webapp.outer_script_root"
+
 log = logging.getLogger(__name__)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from flask import Flask, Response, abort, current_app, request, url_for
 from flask.typing import ResponseReturnValue
 
+from webapp.addresses import OUTER_ROOT_KEY
 from webapp.caching import public
 
 HASH_LENGTH = 12
@@ -64,10 +65,6 @@ class Manifest:
 
     by_name: dict[str, Asset]
     by_hashed: dict[str, Asset]
-
-    @property
-    def hashed(self) -> dict[str, str]:
-        return {name: asset.hashed for name, asset in self.by_name.items()}
 
 
 def build_manifest(folder: Path) -> Manifest:
@@ -104,7 +101,7 @@ class Assets:
         if asset is None:
             raise LookupError(f"No file {name!r} in the static folder {self.folder}.")
         # Outside any language prefix (webapp.i18n): one address per file, cached once.
-        root = request.environ.get("webapp.outer_script_root", request.script_root)
+        root = request.environ.get(OUTER_ROOT_KEY, request.script_root)
         return root + url_for("static", filename=asset.hashed)[len(request.script_root) :]
 
     def serve(self, filename: str) -> ResponseReturnValue:

@@ -4,6 +4,11 @@ the strings the code marks for translation, before deploying it.
 Registered as a Flask CLI plugin (see ``pyproject.toml``) rather than on the app, because its
 whole point is to run when the content is broken, and then the app itself refuses to start.
 It sits above the app factory, which knows the routes that no page may take.
+
+Flask's command line imports this module before it loads the app, for every ``flask`` command
+(``run``, ``init-db``, ``report``): so the process's own set-up is done here, as
+webapp/gunicorn_conf.py does it for Gunicorn. A start-up problem ends the process as one line
+per problem; logs go to standard error in ``LOG_FORMAT``.
 """
 
 from __future__ import annotations
@@ -12,10 +17,19 @@ from pathlib import Path
 
 import click
 
-from webapp import routed_names
+from webapp import routed_names, startup
 from webapp.config import SettingError, Settings
 from webapp.content import ContentError, load_site
-from webapp.interface_strings import check_catalogues
+from webapp.interface_strings import check_messages
+from webapp.logs import configure_logging
+
+startup.install_excepthook()
+try:
+    _settings = Settings.from_environ()
+except SettingError:  # the app refuses it by name as it starts; check-content says it too
+    pass
+else:
+    configure_logging(_settings.log_format, _settings.log_level)
 
 
 @click.command("check-content")
@@ -39,12 +53,11 @@ def check_content(content_dir: Path | None) -> None:
         problems = []
     # The interface catalogues against the strings the code marks: a stale template or a
     # catalogue that was never refreshed would show those strings in English unnoticed.
-    problems += check_catalogues(folder)
-    if problems:
+    problems += check_messages(folder)
+    if problems or site is None:
         for problem in problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1)
-    assert site is not None
     content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "

@@ -236,6 +236,16 @@ class Settings:
     )
     # The most a request waits for the database (connect, lock, statement), in seconds.
     database_timeout: float = field(default=1.5, metadata={"parse": _seconds(0.1, 30)})
+    # Gunicorn's own variables, read by webapp/gunicorn_conf.py. Empty BIND: loopback at PORT.
+    bind: str = field(default="", metadata={"parse": _text})
+    port: int = field(default=8000, metadata={"parse": _whole_number(1)})
+    web_concurrency: int = field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1), metadata={"parse": _whole_number(1)}
+    )
+    gunicorn_threads: int = field(default=2, metadata={"parse": _whole_number(1)})
+    forwarded_allow_ips: str = field(default="127.0.0.1,::1", metadata={"parse": _text})
+    # How often each worker asks the database whether a notice changed (webapp.notices.board).
+    notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
 
     @property
     def production(self) -> bool:

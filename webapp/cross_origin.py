@@ -25,10 +25,10 @@ from flask import Flask, abort, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from webapp.config import settings_of
+from webapp.ratelimit import SAFE_METHODS
 
 log = logging.getLogger(__name__)
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 SAME_SITE_VALUES = frozenset({"same-origin", "none"})
 REFUSED = _l(
     "This form was sent from another website, so nothing was saved. If you meant to answer, "

@@ -6,33 +6,43 @@ this module.
 Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
 """
 
-import multiprocessing
-import os
+import gc
+import sys
 
+from webapp import startup
 from webapp.config import SettingError, Settings
+from webapp.logs import configure_logging
 
 # What to serve when the command names no application.
 wsgi_app = "webapp:create_app()"
+
+# The process's own set-up, before the application loads: a start-up problem (broken content, a
+# setting it cannot use) ends it as one line per problem, not a traceback; a setting this file
+# cannot use too, before Gunicorn would print its own traceback for the file.
+startup.install_excepthook()
+try:
+    _settings = Settings.from_environ()
+except SettingError as exc:
+    sys.exit("\n".join(startup.problem_lines(exc) or [str(exc)]))
+configure_logging(_settings.log_format, _settings.log_level)
+# Python's cyclic collector waits while the master loads the content (preload_app, below): the
+# many small objects loading makes would have it scan the growing heap again and again for
+# cycles loading never makes (a tenth of the start-up). on_starting turns it on again.
+gc.disable()
 
 # Loopback only, port 8000 (PORT changes the port, BIND the whole address: "0.0.0.0:8000",
 # "unix:/run/signin-help/gunicorn.sock"). Gunicorn must not face the internet: a thread waits on
 # each connection until its request has arrived, so a few slow clients stop every worker. A
 # buffering reverse proxy in front (deploy/nginx/) reads whole requests first and hands over
 # only complete ones.
-bind = os.environ.get("BIND") or f"127.0.0.1:{os.environ.get('PORT') or '8000'}"
-
-
-try:
-    _settings = Settings.from_environ()
-except SettingError:  # the application refuses the value by name, before any worker starts
-    _settings = Settings()
+bind = _settings.bind or f"127.0.0.1:{_settings.port}"
 
 # Which connections may tell Gunicorn the scheme (X-Forwarded-Proto): only the reverse proxy's,
 # and only when the site is told there is one (PROXY_COUNT, which the application also uses for
 # X-Forwarded-For). At 0 nobody is trusted, not even 127.0.0.1, Gunicorn's own default.
 # FORWARDED_ALLOW_IPS lists the proxy's addresses or networks when it runs on another machine.
 if _settings.proxy_count:
-    forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
+    forwarded_allow_ips = _settings.forwarded_allow_ips
     # The one scheme header our proxy sets (and overwrites); Gunicorn's other defaults
     # (X-Forwarded-Ssl, X-Forwarded-Protocol) would pass from the client through the proxy.
     secure_scheme_headers = {"X-FORWARDED-PROTO": "https"}
@@ -58,12 +68,12 @@ preload_app = True
 # process. Two processes per core keep both cores busy while another process is in the kernel
 # writing a response or a log line: 4 workers had the lowest tail latency (p99 ~70 ms at 64
 # connections, against 100-230 ms for 2 or 3 workers) at the same throughput, for ~85 MB each.
-workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count()))
+workers = _settings.web_concurrency
 # gthread: each worker keeps idle keep-alive connections in a poller without tying up a thread,
 # so a few hundred open connections need no more threads. 2 threads let a worker read the next
 # request while one answers; more only queue on the same lock (8 gave no more throughput).
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = _settings.gunicorn_threads
 
 # A request that takes 30 s is a bug: the worker is replaced. Keep-alive 5 s: a browser reuses
 # its connection for the page, its CSS, script and suggestions; behind a proxy, keep the proxy's
@@ -84,7 +94,7 @@ max_requests_jitter = 2000
 # webapp.logs.GunicornLogger, each access line with the request's X-Request-ID.
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info")
+loglevel = _settings.log_level
 logger_class = "webapp.logs.GunicornLogger"
 access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
@@ -95,12 +105,14 @@ access_log_format = (
 control_socket_disable = True
 
 # Say "Server: signin-help" rather than the server software's name: one less thing to look up.
-try:
-    import gunicorn.http.wsgi
+import gunicorn.http.wsgi  # noqa: E402  (Gunicorn is what reads this file)
 
-    gunicorn.http.wsgi.SERVER = "signin-help"
-except (ImportError, AttributeError):  # pragma: no cover - other Gunicorn versions
-    pass
+gunicorn.http.wsgi.SERVER = "signin-help"
+
+
+def on_starting(server):
+    """The content is loaded (preload_app): the collector may run again."""
+    gc.enable()
 
 
 def on_reload(server):
@@ -114,4 +126,8 @@ def on_reload(server):
 
     loaded = server.app.wsgi()  # the application the workers fork with (preload_app)
     if isinstance(loaded, Flask) and loaded.import_name == "webapp":
-        republish(loaded, create_app)
+        gc.disable()
+        try:
+            republish(loaded, create_app)
+        finally:
+            gc.enable()

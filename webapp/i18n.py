@@ -16,13 +16,13 @@ from __future__ import annotations
 import functools
 import io
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.support import Translations
 from flask import Flask, g, has_request_context, redirect, request, url_for
@@ -30,24 +30,27 @@ from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 from werkzeug.exceptions import BadRequest
 
-from webapp.addresses import site_origin
+from webapp.addresses import OUTER_ROOT_KEY, site_origin
 from webapp.caching.policy import used_query
-from webapp.config import settings_of
+from webapp.content import EXTENSION_KEY as CONTENT_KEY
 from webapp.content import current_site
-from webapp.content.messages import read_catalogue
 
 log = logging.getLogger(__name__)
 
 LANGUAGE_KEY = "webapp.language"  # WSGI environ: the language of the address
-OUTER_ROOT_KEY = "webapp.outer_script_root"  # WSGI environ: SCRIPT_NAME before the prefix
 
 
 class LanguagePrefix:
     """WSGI middleware: ``/de/faq`` is served as ``/faq`` in German, under ``SCRIPT_NAME /de``."""
 
-    def __init__(self, wsgi_app: Callable, languages: Iterable[str]) -> None:
-        self.wsgi_app = wsgi_app
-        self.prefixes = [(f"/{language}", language) for language in languages]
+    def __init__(self, app: Flask, inner: Callable) -> None:
+        self.wsgi_app = inner
+        site = app.extensions[CONTENT_KEY]
+        self.prefixes = [
+            (f"/{language}", language)
+            for language in site.languages
+            if language != site.default_language
+        ]
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -82,16 +85,13 @@ def language_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def compile_catalogues(content_dir: Path, languages: Iterable[str]) -> dict[str, Translations]:
-    """Each language's ``content/<language>/messages.po``, compiled in memory (nothing is
-    written: the service user may not own any folder); languages without one are left out."""
+def compile_messages(catalogs: Mapping[str, Catalog]) -> dict[str, Translations]:
+    """Each language's interface strings (its ``messages.po``, as the content loaded them),
+    compiled in memory: nothing is written, as the service user may not own any folder."""
     compiled = {}
-    for language in languages:
-        checked = read_catalogue(content_dir / language, language)
-        if checked is None or checked.catalogue is None:
-            continue  # no catalogue: the interface stays in the default language
+    for language, catalog in catalogs.items():
         buffer = io.BytesIO()
-        write_mo(buffer, checked.catalogue)
+        write_mo(buffer, catalog)
         buffer.seek(0)
         compiled[language] = Translations(fp=buffer)
     return compiled
@@ -173,11 +173,10 @@ def url_in_language(endpoint: str, **values: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Serve every content language under its prefix; compile the interface catalogues."""
-    site = app.extensions["content"]
+    """Compile the interface strings; choose and mark the language of each request."""
+    site = app.extensions[CONTENT_KEY]
     translations = [code for code in site.languages if code != site.default_language]
-    app.wsgi_app = LanguagePrefix(app.wsgi_app, translations)  # type: ignore[method-assign]
-    compiled = compile_catalogues(settings_of(app).content_dir, translations)
+    compiled = compile_messages(site.messages)
     missing = sorted(set(translations) - set(compiled))
     if missing:
         log.warning("No interface catalogue (messages.po) for: %s", ", ".join(missing))

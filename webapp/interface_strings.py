@@ -18,9 +18,9 @@ from babel.messages.pofile import PoFileError, read_po
 
 from webapp.config import shipped
 from webapp.content import Problem
+from webapp.content.messages import MESSAGES_FILE
 
 TEMPLATE = "messages.pot"
-CATALOGUE = "messages.po"
 # The README's refresh command adds these to Babel's defaults (gettext, ngettext, _, …):
 # `pybabel extract -k _l -k lazy_gettext`.
 EXTRA_KEYWORDS = ("_l", "lazy_gettext")
@@ -40,7 +40,7 @@ def marked_strings() -> set[str]:
     return {_msgid(message) for message in found if _msgid(message)}
 
 
-def _msgid(message: str | tuple[str, ...]) -> str:
+def _msgid(message: str | tuple[str, ...] | list[str]) -> str:
     return message if isinstance(message, str) else message[0]
 
 
@@ -59,10 +59,10 @@ def _sample(ids: Iterable[str]) -> str:
     return shown + (f" and {len(listed) - 3} more" if len(listed) > 3 else "")
 
 
-def check_catalogues(root: Path) -> list[Problem]:
+def check_messages(root: Path) -> list[Problem]:
     """Problems with the interface catalogues of the content folder ``root``: a stale
     template, and strings the code marks that a translation's catalogue lacks."""
-    languages = sorted(p.parent.name for p in root.glob(f"*/{CATALOGUE}"))
+    languages = sorted(p.parent.name for p in root.glob(f"*/{MESSAGES_FILE}"))
     marked = marked_strings()
     problems = []
     label = root.name
@@ -82,13 +82,13 @@ def check_catalogues(root: Path) -> list[Problem]:
                     )
                 )
     for language in languages:
-        catalogue = root / language / CATALOGUE
+        catalogue = root / language / MESSAGES_FILE
         translated = _ids(catalogue, language.replace("-", "_"))
         missing = marked - translated if translated is not None else set()
         if missing:
             problems.append(
                 Problem(
-                    f"{label}/{language}/{CATALOGUE}",
+                    f"{label}/{language}/{MESSAGES_FILE}",
                     "",
                     f"lacks {len(missing)} interface string(s) the code uses ({_sample(missing)}); "
                     f"run the README's 'pybabel update' and translate them",

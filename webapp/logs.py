@@ -1,24 +1,9 @@
-"""Logs IT can search: a request id on every request and log line, JSON lines when asked.
-
-- **Request ids.** Every request gets an id: the ``X-Request-ID`` header it came with, when that
-  looks like an id (1 to 128 letters, digits and ``-._:``; a proxy such as nginx can set it with
-  ``proxy_set_header X-Request-ID $request_id``), or a new random one. It is sent back in the
-  ``X-Request-ID`` response header, shown on the error page of a 5xx ("tell IT the reference
-  …"), and is in every log line written while the request is handled, and in the access log.
-- **Every 5xx is logged**, at ``ERROR``, with its request id, method and path, whatever produced
-  it (an unexpected exception is also logged with its traceback by
-  :mod:`webapp.views.errors`). Tracebacks go to the log, never to the person.
-- **Format.** ``LOG_FORMAT=text`` (the default) writes readable lines; ``LOG_FORMAT=json`` writes
-  one JSON object per line (``time``, ``level``, ``logger``, ``message``, ``request_id`` and the
-  event's own fields), for log collectors. ``LOG_LEVEL`` sets the level (``info`` by default).
-- **Under Gunicorn**, ``gunicorn.conf.py`` uses :class:`GunicornLogger`, so Gunicorn's own error
-  log and its access log follow the same format; a JSON access line has ``method``, ``path``,
-  ``status``, ``bytes``, ``duration_ms``, ``remote_addr``, ``user_agent`` and ``request_id``.
-- **No query strings** in the access log unless ``LOG_QUERIES=1``: people paste e-mail
-  addresses and names into the search box, and the log would keep them beside their address.
-  The path is kept (``/search``), in both formats; so is the referrer, without its query. With
-  ``LOG_QUERIES=1`` text lines keep the whole request line and JSON lines add ``query``.
-
+"""Logs IT can search: a request id on every request and log line (:class:`RequestId`, from a
+sane ``X-Request-ID`` or a new one), every 5xx logged with it, text or JSON lines
+(``LOG_FORMAT``), and Gunicorn's own logs in the same format without query strings unless
+``LOG_QUERIES=1`` (:class:`GunicornLogger`), and even then with the IDs, addresses, e-mail
+addresses and phone numbers in them masked: a pasted sign-in error's IDs are never logged. The
+README's "Security" shows the lines.
 Application logs go to standard error, access logs to standard output (Gunicorn's ``-``).
 """
 
@@ -32,11 +17,13 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, has_request_context, request
 from flask.wrappers import Response
 
-from webapp.config import SettingError, Settings, settings_of
+from webapp.config import SettingError, Settings
+from webapp.search.identifiers import holds_identifiers, mask_identifiers
 
 REQUEST_ID_HEADER = "X-Request-ID"
 ENVIRON_KEY = "webapp.request_id"
@@ -65,8 +52,10 @@ class RequestId:
     """WSGI middleware: give each request an id (``environ["webapp.request_id"]``) and send it
     back in the ``X-Request-ID`` response header."""
 
-    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
-        self.app = app
+    def __init__(
+        self, app: Flask, inner: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+    ) -> None:
+        self.app = inner
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         given = environ.get("HTTP_X_REQUEST_ID", "")
@@ -125,9 +114,11 @@ def make_formatter(log_format: str) -> logging.Formatter:
     return logging.Formatter(TEXT_FORMAT)
 
 
-def configure_logging(log_format: str, level: int) -> None:
+def configure_logging(log_format: str, level: str) -> None:
     """Send this process's log records (the application's and its libraries') to standard
-    error in ``log_format``. Safe to call again: it replaces its own handler."""
+    error in ``log_format`` from ``level`` (``info``) up. Called by the entry points
+    (webapp/gunicorn_conf.py, webapp/cli.py), not by the factory. Safe to call again: it
+    replaces its own handler."""
     from flask.logging import default_handler
 
     root = logging.getLogger()
@@ -139,7 +130,7 @@ def configure_logging(log_format: str, level: int) -> None:
     handler.setFormatter(make_formatter(log_format))
     handler.addFilter(RequestIdFilter())
     root.addHandler(handler)
-    root.setLevel(level)
+    root.setLevel(level.upper())
     # Flask would otherwise add its own handler to the app's logger, and print records twice.
     logging.getLogger("webapp").removeHandler(default_handler)
 
@@ -157,10 +148,7 @@ def _log_server_errors(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    settings = settings_of(app)
-    configure_logging(settings.log_format, logging.getLevelName(settings.log_level.upper()))
     app.after_request(_log_server_errors)
-    app.wsgi_app = RequestId(app.wsgi_app)  # type: ignore[method-assign]
 
 
 # --- Gunicorn ---------------------------------------------------------------------------------
@@ -168,7 +156,7 @@ def init_app(app: Flask) -> None:
 try:
     from gunicorn import glogging
 except ImportError:  # pragma: no cover - Gunicorn is a dependency, but not needed to import this
-    glogging = None  # type: ignore[assignment]
+    glogging = None
 
 
 def _without_query(target: Any) -> Any:
@@ -176,6 +164,22 @@ def _without_query(target: Any) -> Any:
     if not isinstance(target, str):
         return target
     return target.split("?", 1)[0].split("#", 1)[0]
+
+
+def _masked_query(query: str) -> str:
+    """A query string with the IDs, addresses and phone numbers in its values masked."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(holds_identifiers(value) for _, value in pairs):
+        return query
+    return urlencode([(name, mask_identifiers(value)) for name, value in pairs])
+
+
+def _masked_target(target: Any) -> Any:
+    """A request target or address with :func:`_masked_query` applied to its query."""
+    if not isinstance(target, str) or "?" not in target:
+        return target
+    path, query = target.split("?", 1)
+    return f"{path}?{_masked_query(query.split('#', 1)[0])}"
 
 
 if glogging is not None:
@@ -201,6 +205,17 @@ if glogging is not None:
             ``LOG_QUERIES=1``: the request line keeps method, path and protocol."""
             atoms = super().atoms(resp, req, environ, request_time)
             if getattr(self, "log_queries", False):
+                atoms["r"] = "{} {} {}".format(
+                    environ.get("REQUEST_METHOD", "-"),
+                    _masked_target(environ.get("RAW_URI", "")),
+                    environ.get("SERVER_PROTOCOL", "-"),
+                )
+                atoms["q"] = _masked_query(environ.get("QUERY_STRING", ""))
+                for key in ("f", "{referer}i", "{raw_uri}e", "{request_uri}e"):
+                    if key in atoms:
+                        atoms[key] = _masked_target(atoms[key])
+                if "{query_string}e" in atoms:
+                    atoms["{query_string}e"] = atoms["q"]
                 return atoms
             atoms["r"] = "{} {} {}".format(
                 environ.get("REQUEST_METHOD", "-"),
@@ -235,7 +250,7 @@ if glogging is not None:
                 "request_id": environ.get(ENVIRON_KEY, "-"),
             }
             if getattr(self, "log_queries", False):
-                fields["query"] = environ.get("QUERY_STRING", "")
+                fields["query"] = _masked_query(environ.get("QUERY_STRING", ""))
             try:
                 self.access_log.info("%s %s %s", method, path, status, extra=fields)
             except Exception:  # never let a log line break a response

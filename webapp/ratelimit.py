@@ -28,6 +28,7 @@ import math
 import time
 
 from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter import ApplicationLimit, Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
@@ -37,12 +38,11 @@ from webapp.config import settings_of
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "ratelimit"
-TOO_MANY_POSTS = (
-    "You have sent forms from this address too often in a short time. Please wait a little, "
-    "then try again."
+TOO_MANY_POSTS = _l(
+    "You have sent forms from this address too often in a short time. Please wait a "
+    "little, then try again. Searching and reading still work."
 )
-
-
+# Requests that only read: never limited, never refused as cross-origin (webapp.cross_origin).
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -58,7 +58,7 @@ def init_app(app: Flask) -> Limiter:
         get_remote_address,
         # One budget per client for every form post on the site, whatever the route.
         application_limits=[
-            ApplicationLimit(limits, scope="form-posts", error_message=TOO_MANY_POSTS)
+            ApplicationLimit(limits, scope="form-posts", error_message=lambda: str(TOO_MANY_POSTS))
         ]
         if limits
         else [],

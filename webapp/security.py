@@ -1,24 +1,7 @@
-"""Secure by default: the secret key, cookies, proxies, request size and security headers.
-
-``init_app`` is called first thing by the application factory. What it does:
-
-- **Secret key.** ``APP_ENV=production`` refuses to start without a strong ``SECRET_KEY`` (at
-  least 32 characters, not a known placeholder, not one character repeated; checked with the
-  other settings in :mod:`webapp.config`). In development a random key is made for the
-  process, with a warning.
-- **Cookies** (the session, which holds Flask-WTF's CSRF token): ``HttpOnly``, ``SameSite=Lax``,
-  and ``Secure`` when the site is served over HTTPS (``HTTPS=1``).
-- **Proxies.** ``PROXY_COUNT=n`` trusts ``X-Forwarded-For`` and ``X-Forwarded-Proto`` from that
-  many reverse proxies (Werkzeug's ``ProxyFix``); 0, the default, trusts none, so a client cannot
-  pick its own address for the rate limiter or the logs. ``TRUSTED_HOSTS`` (comma-separated)
-  refuses requests for any other ``Host`` (Flask checks it).
-- **Request size.** A body larger than ``MAX_CONTENT_LENGTH`` is refused with 413 before it is
-  read.
-- **Headers on every response**, added by a small WSGI middleware so that nothing the
-  application answers (pages, JSON, redirects, errors, static files, answers served from the
-  page cache) can go out without them: a strict Content-Security-Policy, ``X-Frame-Options``,
-  ``X-Content-Type-Options``, ``Referrer-Policy``, ``Permissions-Policy``, the cross-origin
-  policies, and HSTS when ``HTTPS=1``.
+"""Secure by default: the secret key, cookies, request size, forwarded headers and the security
+headers on every answer (a WSGI layer, so nothing goes out without them: pages, errors, static
+files, the page cache's answers). What each setting does is in the README's "Security" and
+"Configuration"; why each header is set, below where it is.
 """
 
 from __future__ import annotations
@@ -101,10 +84,10 @@ class SecurityHeaders:
     """WSGI middleware adding :func:`security_headers` to every response, unless the response
     already set that header itself."""
 
-    def __init__(self, app: WSGIApp, headers: list[tuple[str, str]]) -> None:
-        self.app = app
-        self.headers = headers
-        self.names = frozenset(name.lower() for name, _ in headers)
+    def __init__(self, app: Flask, inner: WSGIApp) -> None:
+        self.app = inner
+        self.headers = security_headers(settings_of(app).https)
+        self.names = frozenset(name.lower() for name, _ in self.headers)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         def start(status: str, response_headers: list[tuple[str, str]], exc_info=None):
@@ -184,7 +167,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(SecurityError, _untrusted_host)
     app.register_error_handler(BadHost, _untrusted_host)  # a Host no URL can be built for
 
-    proxies = settings.proxy_count
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
-    app.wsgi_app = SecurityHeaders(app.wsgi_app, security_headers(https))  # type: ignore[method-assign]
+
+def forwarded(app: Flask, inner: WSGIApp) -> WSGIApp:
+    """Werkzeug's ProxyFix for ``PROXY_COUNT`` proxies; none at 0, so no client sets them."""
+    proxies = settings_of(app).proxy_count
+    return ProxyFix(inner, x_for=proxies, x_proto=proxies) if proxies else inner

@@ -51,11 +51,17 @@ def wait_for_server(
             time.sleep(0.2)
 
 
-def start_gunicorn(folder: Path, **settings: str) -> tuple[subprocess.Popen, int, Path]:
+def start_gunicorn(
+    folder: Path,
+    command: list[str | Path] | None = None,
+    cwd: Path = PROJECT_ROOT,
+    **settings: str | None,
+) -> tuple[subprocess.Popen, int, Path]:
     """Start the site as ``gunicorn 'webapp:create_app()'`` from the project folder (so with
-    gunicorn.conf.py), one worker, over the fixture content; settings as keyword arguments
-    (``PORT`` is a free port unless ``BIND`` is given). Returns once it accepts connections:
-    the process, its port and its log file (in ``folder``)."""
+    gunicorn.conf.py), one worker, over the fixture content; or as ``command`` run in ``cwd``.
+    Settings as keyword arguments, None to leave a variable unset (``PORT`` is a free port
+    unless ``BIND`` is given). Returns once it accepts connections: the process, its port and
+    its log file (in ``folder``). The one way the tests start Gunicorn."""
     port = free_port()
     log = folder / f"gunicorn-{port}.log"
     env = {
@@ -70,18 +76,23 @@ def start_gunicorn(folder: Path, **settings: str) -> tuple[subprocess.Popen, int
         CONTENT_DIR=str(FIXTURE_CONTENT),
         DATABASE_URL=f"sqlite:///{folder / 'gunicorn-site.sqlite3'}",
     )
-    env.update(settings)
+    for name, value in settings.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("gunicorn")), "webapp:create_app()"],
-            cwd=PROJECT_ROOT,
+            [str(part) for part in command or [GUNICORN, "webapp:create_app()"]],
+            cwd=cwd,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
     bind = env.get("BIND", "")
     try:
-        wait_for_server(bind[len("unix:") :] if bind.startswith("unix:") else port, process, log)
+        where = bind[len("unix:") :] if bind.startswith("unix:") else port
+        wait_for_server(where, process, log, seconds=120)
     except BaseException:
         stop_process(process)
         raise

@@ -12,6 +12,10 @@ Later requests for the same key are answered by :class:`FastPath`, a WSGI layer 
 Flask, without calling the view: a public view must have no side effect but through
 :func:`on_each_answer`, which the cache repeats on every hit (the misses count works so).
 
+**Personal answers of public views.** A public view whose answer holds something that
+identifies the person who asked (the IDs of a pasted sign-in error) calls :func:`personal`: that
+answer is sent ``private, no-store`` and never kept, and its callbacks are not repeated.
+
 **Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
 """
 
@@ -38,13 +42,23 @@ from webapp.caching.policy import (
 from webapp.caching.store import UNKEPT_HEADERS, CachedPage, Callback, PageCache, page_key
 from webapp.config import settings_of
 
-__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "on_each_answer", "public"]
+__all__ = [
+    "CachedPage",
+    "FastPath",
+    "PageCache",
+    "clear_pages",
+    "init_app",
+    "on_each_answer",
+    "personal",
+    "public",
+]
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "page_cache"
 CANDIDATE_KEY = "webapp.page_cache.candidate"  # WSGI environ: (key, page) to keep if clean
 KEPT_STATUSES = frozenset({200, 301, 303, 404})
+PERSONAL_CONTROL = "private, no-store"
 StartResponse = Callable[..., Any]
 LanguageOf = Callable[[dict[str, Any]], str]
 
@@ -74,6 +88,12 @@ def on_each_answer(callback: Callback) -> None:
     answers the same page: how a public view counts what it must count on every request."""
     _run(callback, request.remote_addr or "")
     g.setdefault("page_callbacks", []).append(callback)
+
+
+def personal() -> None:
+    """Say that this request's answer holds something of the person who asked: it is sent
+    ``private, no-store`` and the page cache never keeps it, whatever the view's policy."""
+    g.personal_answer = True
 
 
 def _run(callback: Callback, client: str) -> None:
@@ -112,6 +132,8 @@ class FastPath:
         it personal (the session is saved after every response hook, so only here can one
         see whether it set a cookie or said ``Vary: Cookie``)."""
         final: list[tuple[str, str]] = []
+        store = self.caching.store
+        generation = store.generation if store is not None else 0
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             final.extend(headers)
@@ -124,7 +146,7 @@ class FastPath:
             if _personal(final):
                 log.warning("The public page %s set a cookie; not kept", environ.get("PATH_INFO"))
             else:
-                self.caching.store.put(key, page)
+                self.caching.store.put(key, page, generation)
         return body
 
     def _lookup(self, environ: dict[str, Any]) -> CachedPage | None:
@@ -190,7 +212,9 @@ def _finish(response: Response) -> Response:
     caching: PageCaching = current_app.extensions[EXTENSION_KEY]
     policy = policy_of(request.endpoint) if request.method in ("GET", "HEAD") else None
     own = response.headers.get("Cache-Control")  # the view decided (static files, /healthz)
-    if own and response.status_code != 200:
+    if g.get("personal_answer"):
+        policy, own = None, PERSONAL_CONTROL
+    elif own and response.status_code != 200:
         return response  # a 304 of the view's own, say: nothing to encode
     control = own or cache_control(policy, caching.lifetimes, response.status_code)
     # A view's own no-cache (a static file's plain or stale name) is not worth a place.
@@ -216,11 +240,17 @@ def _finish(response: Response) -> Response:
     return response
 
 
+def clear_pages(app: Flask) -> None:
+    """Drop every page this worker keeps: something every page may show has changed (a
+    notice). Safe from any thread; a page being rendered meanwhile is not kept."""
+    store = app.extensions[EXTENSION_KEY].store
+    if store is not None:
+        store.clear()
+
+
 def init_app(app: Flask, language_of: LanguageOf) -> None:
     """Call before the other extensions: the response hook registered here must run after
-    theirs (Flask runs them in reverse), and the fast path must sit inside the other WSGI
-    layers (proxy fix, language prefix, security headers). ``language_of`` tells the language
-    of a request's address (:mod:`webapp.i18n`)."""
+    theirs (Flask runs them in reverse). ``language_of`` tells the language of a request's
+    address (:mod:`webapp.i18n`)."""
     app.extensions[EXTENSION_KEY] = PageCaching(app, language_of)
     app.after_request(_finish)
-    app.wsgi_app = FastPath(app, app.wsgi_app)  # type: ignore[method-assign]

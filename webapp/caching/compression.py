@@ -19,7 +19,7 @@ COMPRESSIBLE_TYPES = frozenset(
 
 
 def compressible(mimetype: str | None) -> bool:
-    return bool(mimetype) and (
+    return mimetype is not None and (
         mimetype.startswith("text/") or mimetype in COMPRESSIBLE_TYPES or mimetype.endswith("+xml")
     )
 

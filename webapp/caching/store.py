@@ -21,7 +21,7 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 from webapp.caching.compression import accepts_gzip
 
 # Called with the client's address on every answer of a page, from the cache too (counting).
-Callback = Callable[[str], None]
+Callback = Callable[[str], object]  # what it returns is ignored
 
 # Headers a stored page does not keep: made per answer, or must never be replayed.
 UNKEPT_HEADERS = frozenset(
@@ -142,8 +142,13 @@ class PageCache:
     vary without end. A flood of those can only push out its own kind."""
 
     def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
         self.pages = _LRU(max_bytes // 2)
         self.open_ended = _LRU(max_bytes - max_bytes // 2)
+        # Counts clear() calls: a page rendered before a clear may show what the clear was
+        # for (an old notice), so put() drops it (see FastPath).
+        self.generation = 0
+        self._clearing = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.pages) + len(self.open_ended)
@@ -155,5 +160,17 @@ class PageCache:
     def get(self, key: tuple) -> CachedPage | None:
         return self.pages.get(key) or self.open_ended.get(key)
 
-    def put(self, key: tuple, entry: CachedPage) -> None:
-        self._half(key, entry.status).put(key, entry)
+    def put(self, key: tuple, entry: CachedPage, generation: int | None = None) -> None:
+        """Keep ``entry``, unless the cache was cleared since ``generation`` was read (when
+        the page began to render)."""
+        with self._clearing:
+            if generation is not None and generation != self.generation:
+                return
+            self._half(key, entry.status).put(key, entry)
+
+    def clear(self) -> None:
+        """Forget every page: what they show has changed. Thread-safe."""
+        with self._clearing:
+            self.generation += 1
+            self.pages = _LRU(self.pages.max_bytes)
+            self.open_ended = _LRU(self.open_ended.max_bytes)

@@ -11,7 +11,7 @@ from flask import Flask, current_app, g, has_request_context
 from werkzeug.routing import Map
 
 from webapp.config import settings_of
-from webapp.content.loader import ContentError, Problem, load_content, load_site
+from webapp.content.loader import ContentError, Problem, load_site
 from webapp.content.model import Content, Site
 
 __all__ = [
@@ -22,7 +22,6 @@ __all__ = [
     "current_content",
     "current_site",
     "init_app",
-    "load_content",
     "load_site",
     "routed_names",
 ]
@@ -50,7 +49,8 @@ def routed_names(url_map: Map) -> frozenset[str]:
 
 def current_site() -> Site:
     """The content of the running application, in every language."""
-    return current_app.extensions[EXTENSION_KEY]
+    site: Site = current_app.extensions[EXTENSION_KEY]
+    return site
 
 
 def current_content() -> Content:

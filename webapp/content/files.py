@@ -30,6 +30,8 @@ CODE_FIELDS = {
     "steps": Field(list),
     "contact_it": Field(str),
     "keywords": Field(list, required=False),
+    "for_it": Field(str, required=False),  # Markdown: the part for IT, collapsed on the page
+    "for_it_source": Field(str, required=False),  # the Microsoft page for_it rests on
     "aliases": Field(list, required=False),
 }
 FAMILY_FIELDS = {
@@ -53,7 +55,7 @@ PAGE_FIELDS = {
 
 
 def check_fields(
-    problems: Problems, path: Path, entry: str, data: dict, spec: dict[str, Field]
+    problems: Problems, path: Path, entry: str, data: dict[str, Any], spec: dict[str, Field]
 ) -> bool:
     """Check one table against its field spec; report every problem; True when usable."""
     usable = True
@@ -86,7 +88,7 @@ def check_fields(
 
 def read_toml_tables(
     problems: Problems, path: Path, table: str, *, optional: bool = False
-) -> list[tuple[str, dict]]:
+) -> list[tuple[str, dict[str, Any]]]:
     """The ``[[table]]`` entries of a TOML file, each with a label for messages."""
     if not path.is_file():
         if not optional:

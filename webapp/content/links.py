@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from webapp.content.model import table_anchor
+
 
 def link_checker(
     codes: set[str], pages: dict[str, frozenset[str]]
@@ -12,7 +14,7 @@ def link_checker(
     """A function that says what is wrong with an internal link, or None when it resolves.
 
     ``pages`` maps each page's slug (``""`` for the home page) to its heading ids."""
-    code_table_anchors = frozenset(f"code-{c.lower()}" for c in codes)
+    code_table_anchors = frozenset(table_anchor(c) for c in codes)
 
     def check(href: str, own_slug: str) -> str | None:
         if href.startswith("mailto:") or href.startswith("tel:"):

@@ -23,13 +23,15 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from webapp.content.messages import CATALOGUE, read_catalogue
-from webapp.content.model import Content, Site
+from babel.messages.catalog import Catalog
+
+from webapp.content.messages import MESSAGES_FILE, read_messages
+from webapp.content.model import Site
 from webapp.content.problems import ContentError, Problem, Problems
 from webapp.content.reader import Reader
 from webapp.content.translation import Original, Translation
 
-__all__ = ["ContentError", "Problem", "load_content", "load_site", "translation_folders"]
+__all__ = ["ContentError", "Problem", "load_site", "translation_folders"]
 
 DEFAULT_LANGUAGE = "en"
 # A sub-folder named like a language ("de", "pt-br") holds that language's translation.
@@ -43,21 +45,10 @@ def translation_folders(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and LANGUAGE_FOLDER.fullmatch(p.name))
 
 
-def load_content(
-    root: Path | str, language: str = DEFAULT_LANGUAGE, *, reserved: Collection[str] = ()
-) -> Content:
-    """Load and validate the default language of a content folder.
-
-    Raises :class:`ContentError` listing every problem.
-    """
-    return load_site(root, language, translations=False, reserved=reserved).default
-
-
 def load_site(
     root: Path | str,
     default_language: str = DEFAULT_LANGUAGE,
     *,
-    translations: bool = True,
     reserved: Collection[str] = (),
 ) -> Site:
     """Load and validate a content folder with all its translations.
@@ -78,23 +69,26 @@ def load_site(
         raise ContentError(problems.problems)
     contents = {default_language: base}
     untranslated: dict[str, tuple[str, ...]] = {}
-    for folder in translation_folders(root) if translations else ():
+    messages: dict[str, Catalog] = {}
+    for folder in translation_folders(root):
         if folder.name == default_language:
             problems.add(folder, "", "the default language lives in the content folder itself")
             continue
         translation = Translation(problems, folder.name, base)
         content = Reader(problems, folder, folder.name, translation, reserved).content()
-        catalogue = read_catalogue(folder, folder.name)
-        if catalogue is None:
+        strings = read_messages(folder, folder.name)
+        if strings is None:
             translation.untranslated.append("interface (no messages.po)")
         else:
-            for entry, message in catalogue.problems:
-                problems.add(folder / CATALOGUE, entry, message)
-            if catalogue.untranslated:
-                translation.untranslated.append(f"{catalogue.untranslated} interface strings")
+            for entry, message in strings.problems:
+                problems.add(folder / MESSAGES_FILE, entry, message)
+            if strings.untranslated:
+                translation.untranslated.append(f"{strings.untranslated} interface strings")
+            if strings.catalog is not None:
+                messages[folder.name] = strings.catalog
         if content is not None:
             contents[folder.name] = content
             untranslated[folder.name] = tuple(translation.untranslated)
     if problems.problems:
         raise ContentError(problems.problems)
-    return Site(default_language, contents, untranslated)
+    return Site(default_language, contents, untranslated, messages)

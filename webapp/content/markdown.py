@@ -12,12 +12,14 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml as escape_html
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
+
+from webapp.content.model import Section
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
@@ -34,21 +36,13 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
-@dataclass(frozen=True, slots=True)
-class RenderedSection:
-    anchor: str
-    heading: str
-    text: str
-    html: Markup  # the section's own HTML, heading included
-
-
 @dataclass(slots=True)
 class Rendered:
     """The result of rendering one Markdown document."""
 
     html: Markup
     text: str = ""  # plain text, for search and snippets
-    sections: list[RenderedSection] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
 
 
@@ -139,34 +133,12 @@ def _build_parser() -> MarkdownIt:
 _MD = _build_parser()
 
 
-# One line without any character Markdown gives a meaning to renders as itself, escaped;
-# most of a code table is such lines, so they skip the parser (a test proves the output is the
-# same as markdown-it's).
-_PLAIN_LINE = re.compile(r"[A-Za-z\u00c0-\u024f\"'(][^\\`*_\[\]<>&!#|~\n\r\t]*")
-
-
-def _plain(text: str) -> str | None:
-    """``text``, when it is one plain line that Markdown would leave as it is."""
-    if (
-        _PLAIN_LINE.fullmatch(text)
-        and text == text.strip()
-        and not text.endswith((" -", " ="))
-        and "://" not in text  # an address to link
-    ):
-        return text
-    return None
-
-
 def render(text: str, link_prefix: str = "") -> Rendered:
     """Render a Markdown document, collecting its heading sections and links.
 
     ``link_prefix`` is put before internal links ("/de" makes "/faq" into "/de/faq").
     """
-    plain = _plain(text)
-    if plain is not None:
-        html = Markup(f"<p>{escape_html(plain)}</p>\n")
-        return Rendered(html, plain, [RenderedSection("", "", plain, html)], [])
-    env: dict = {"link_prefix": link_prefix}
+    env: dict[str, Any] = {"link_prefix": link_prefix}
     tokens = _MD.parse(text, env)
     sections = _sections(tokens, env)
     html = Markup("".join(section.html for section in sections))
@@ -175,10 +147,7 @@ def render(text: str, link_prefix: str = "") -> Rendered:
 
 def render_inline(text: str, link_prefix: str = "") -> Rendered:
     """Render one line of Markdown (a step, a title) without a wrapping paragraph."""
-    plain = _plain(text)
-    if plain is not None:
-        return Rendered(Markup(escape_html(plain)), plain, [], [])
-    env: dict = {"link_prefix": link_prefix}
+    env: dict[str, Any] = {"link_prefix": link_prefix}
     tokens = _MD.parseInline(text, env)
     html = _MD.renderer.render(tokens, _MD.options, env)
     return Rendered(Markup(html), _text(tokens), [], env.get("links", []))
@@ -188,7 +157,7 @@ def _text(tokens: list[Token]) -> str:
     return " ".join(_plain_text(t) for t in tokens if t.type == "inline").strip()
 
 
-def _sections(tokens: list[Token], env: dict) -> list[RenderedSection]:
+def _sections(tokens: list[Token], env: dict[str, Any]) -> list[Section]:
     """Render a document split at h2/h3 headings; text before the first is section ''."""
     starts = [
         i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag in SECTION_LEVELS
@@ -204,5 +173,5 @@ def _sections(tokens: list[Token], env: dict) -> list[RenderedSection]:
         heading = _plain_text(part[1]) if is_heading else ""
         body = part[3:] if is_heading else part
         html = Markup(_MD.renderer.render(part, _MD.options, env))
-        sections.append(RenderedSection(anchor, heading, _text(body), html))
+        sections.append(Section(anchor, heading, _text(body), html))
     return sections

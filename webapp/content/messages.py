@@ -1,4 +1,5 @@
-"""The interface catalogue of a translation: ``content/<language>/messages.po``.
+"""The interface strings of a translation: ``content/<language>/messages.po``, a gettext
+catalogue (the word "catalogue" alone means the code catalogue, ``content/catalogue/``).
 
 Checked with the content (a broken catalogue stops the start-up like broken content does) and
 compiled by :mod:`webapp.i18n` at start-up, so nobody ever compiles one by hand.
@@ -12,26 +13,26 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
-CATALOGUE = "messages.po"
+MESSAGES_FILE = "messages.po"
 
 
 @dataclass(frozen=True, slots=True)
-class CatalogueCheck:
-    catalogue: Catalog | None
+class MessagesCheck:
+    catalog: Catalog | None  # Babel's name for it
     problems: list[tuple[str, str]]  # (entry, what is wrong)
     untranslated: int  # interface strings still shown in the default language
 
 
-def read_catalogue(folder: Path, language: str) -> CatalogueCheck | None:
+def read_messages(folder: Path, language: str) -> MessagesCheck | None:
     """Read and check ``folder/messages.po``; None when the translation has no catalogue."""
-    path = folder / CATALOGUE
+    path = folder / MESSAGES_FILE
     if not path.is_file():
         return None
     try:
         with path.open("rb") as handle:
             catalogue = read_po(handle, locale=language.replace("-", "_"), abort_invalid=True)
     except (PoFileError, UnicodeDecodeError, ValueError) as exc:
-        return CatalogueCheck(None, [("", f"not a valid gettext catalogue: {exc}")], 0)
+        return MessagesCheck(None, [("", f"not a valid gettext catalogue: {exc}")], 0)
     problems = []
     # Babel's own check: placeholders that differ from the original, broken plural forms.
     for message, errors in catalogue.check():
@@ -43,4 +44,4 @@ def read_catalogue(folder: Path, language: str) -> CatalogueCheck | None:
         if message.id
         and not (all(message.string) if isinstance(message.string, tuple) else message.string)
     )
-    return CatalogueCheck(catalogue, problems, untranslated)
+    return MessagesCheck(catalogue, problems, untranslated)

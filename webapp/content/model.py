@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from babel.messages.catalog import Catalog
 from markupsafe import Markup
 
 NO_CODE = "none"
+"""The code of the entry for the smart-card PIN prompt, which shows no status code."""
 # What a search result or a piece of feedback is about: a code's page, or a section of a page.
 CODE, PAGE = "code", "page"
-"""The code of the entry for the smart-card PIN prompt, which shows no status code."""
 
 HEX_CODE = re.compile(r"0x[0-9A-F]{8}")
 """A Windows status code in canonical form: ``0x`` and 8 upper-case hexadecimal digits."""
@@ -41,6 +42,9 @@ FIXERS = ("you", "it", "wait")
 AUDIENCES = ("everyone", "it")
 """Whom a page is written for: everyone, or IT administrators (it ranks below the others)."""
 
+SOURCE_HOSTS = ("learn.microsoft.com", "support.microsoft.com")
+"""Where the source of a part for IT may point: Microsoft's documentation and support pages."""
+
 
 def is_canonical_code(code: str) -> bool:
     """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``, or a
@@ -56,6 +60,25 @@ def alias_key(text: str) -> str:
     of other characters one space."""
     text = re.sub("['\u2018\u2019]", "", text.casefold()).replace("organis", "organiz")
     return " ".join(re.findall(r"\w+", text))
+
+
+def code_number(code: str) -> int:
+    """The number a canonical code carries: an AADSTS code's decimal, a hex code's value."""
+    if code.startswith(AADSTS_FAMILY):
+        return int(code.removeprefix(AADSTS_FAMILY))
+    return int(code, 16)
+
+
+def lookup_url(code: str) -> str | None:
+    """Microsoft's live page for an AADSTS code; None for other codes."""
+    if not AADSTS_CODE.fullmatch(code):
+        return None
+    return AADSTS_LOOKUP.format(number=code_number(code))
+
+
+def table_anchor(code: str) -> str:
+    """The id of a code's row in the code table (``/codes#code-0xcaa20003``)."""
+    return f"code-{code.lower()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +100,19 @@ class CodeEntry:
     fixer: str = ""  # one of FIXERS: who can fix it
     # Other ways the error is shown: a message without a code, Microsoft's other name for it.
     aliases: tuple[str, ...] = ()
+    # The part for IT: causes on their side and what to look at, with the Microsoft page
+    # that says so. None when the entry has none; never indexed (see the README).
+    for_it: Markup | None = None
+    for_it_text: str = ""  # plain text of for_it, for the JSON API
+    for_it_source: str = ""  # an https:// address of a Microsoft page
 
     @property
     def anchor(self) -> str:
-        """The id of this code's row in the code table."""
-        return f"code-{self.code.lower()}"
+        return table_anchor(self.code)
 
     @property
     def is_aadsts(self) -> bool:
-        return self.code.startswith("AADSTS")
+        return self.code.startswith(AADSTS_FAMILY)
 
     @property
     def is_named(self) -> bool:
@@ -94,8 +121,7 @@ class CodeEntry:
 
     @property
     def lookup_url(self) -> str | None:
-        """Microsoft's live page for an AADSTS code; None for other codes."""
-        return AADSTS_LOOKUP.format(number=self.code[6:]) if self.is_aadsts else None
+        return lookup_url(self.code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +182,7 @@ class Content:
     """
 
     codes: tuple[CodeEntry, ...]
-    families: tuple[Family, ...]
+    families: tuple[Family, ...]  # longest prefix first: the first match is the most specific
     pages: tuple[Page, ...]  # ordered by front-matter ``order``, then title
     home: Page
     language: str = "en"
@@ -164,7 +190,8 @@ class Content:
     page_by_slug: dict[str, Page] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
-        # Frozen dataclass: fill the lookup tables through object.__setattr__ once.
+        families = tuple(sorted(self.families, key=lambda f: -len(f.prefix)))
+        object.__setattr__(self, "families", families)
         object.__setattr__(self, "code_by_id", {c.code: c for c in self.codes})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
 
@@ -194,6 +221,8 @@ class Site:
     default_language: str
     contents: dict[str, Content]  # by language code, the default language first
     untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
+    # By language: its interface strings (messages.po), read and checked, for webapp.i18n.
+    messages: dict[str, Catalog] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:

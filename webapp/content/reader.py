@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -24,7 +25,6 @@ from webapp.content.model import (
     Content,
     Family,
     Page,
-    Section,
     alias_key,
     is_canonical_code,
 )
@@ -100,7 +100,7 @@ class Reader:
         self,
         path: Path,
         label: str,
-        data: dict,
+        data: dict[str, Any],
         codes: dict[str, CodeEntry],
         where: dict[str, str],
     ) -> CodeEntry | None:
@@ -124,12 +124,20 @@ class Reader:
         if code in codes:
             self.problems.add(path, label, f"duplicate code {code} (already in {where[code]})")
             return None
+        if "for_it" in data and not data["for_it"].strip():
+            self.problems.add(
+                path, label, "field 'for_it' must not be empty: leave it out when IT needs no part"
+            )
+            return None
         facts = self.rules.code_facts(path, label, code, data)
         if facts is None or not self._aliases_fit(path, label, facts["aliases"]):
             return None
         summary, summary_text = self._markdown(path, label, data["summary"])
         contact, contact_text = self._markdown(path, label, data["contact_it"])
         steps_html, steps_text = self._steps(path, label, data["steps"])
+        for_it, for_it_text = (
+            self._markdown(path, label, data["for_it"]) if "for_it" in data else (None, "")
+        )
         return CodeEntry(
             code=code,
             title=data["title"].strip(),
@@ -141,6 +149,8 @@ class Reader:
             steps_text=steps_text,
             contact_text=contact_text,
             language=self.language,
+            for_it=for_it,
+            for_it_text=for_it_text,
             **facts,
         )
 
@@ -200,8 +210,7 @@ class Reader:
                 language=self.language,
                 **facts,
             )
-        # Longest prefix first, so the first match is the most specific family.
-        return sorted(self.rules.families(families), key=lambda f: -len(f.prefix))
+        return list(self.rules.families(families))
 
     # -- pages ------------------------------------------------------------------------------
 
@@ -241,7 +250,7 @@ class Reader:
             description=meta.get("description", "").strip(),
             order=meta.get("order", 100),
             html=rendered.html,
-            sections=tuple(Section(s.anchor, s.heading, s.text, s.html) for s in rendered.sections),
+            sections=tuple(rendered.sections),
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),

@@ -11,23 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
-from webapp.content.model import DECODERS, FIXERS, CodeEntry, Content, Family, Page
+from webapp.content.model import DECODERS, FIXERS, SOURCE_HOSTS, CodeEntry, Content, Family, Page
 from webapp.content.problems import Problems
 
+T = TypeVar("T")
+Table = dict[str, Any]  # a TOML table as read
 Facts = dict[str, Any]  # the fields of an entry that are facts, not text
 
 
 class LanguageRules(Protocol):
     optional: bool  # whether each file and folder may be missing
     link_prefix: str  # put before the site's own links in this language's Markdown
-    code_fields: dict[str, Field]
-    family_fields: dict[str, Field]
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None: ...
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None: ...
+    @property
+    def code_fields(self) -> dict[str, Field]: ...
+    @property
+    def family_fields(self) -> dict[str, Field]: ...
+
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None: ...
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None: ...
     def may_have_page(self, path: Path, slug: str) -> bool: ...
     def check_page(self, path: Path, page: Page) -> None: ...
     def missing_pages_folder(self, folder: Path) -> None: ...
@@ -38,6 +44,22 @@ class LanguageRules(Protocol):
     def link_targets(
         self, codes: list[CodeEntry], pages: list[Page]
     ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
+
+
+def _source_problem(data: dict) -> str:
+    """What is wrong with an entry's part for IT and its source; "" when nothing is."""
+    source = data.get("for_it_source", "").strip()
+    if ("for_it" in data) != bool(source):
+        return (
+            "write 'for_it' and 'for_it_source' together: the part for IT names the Microsoft "
+            "page that says so"
+        )
+    address = urlsplit(source)
+    if source and (address.scheme != "https" or address.hostname not in SOURCE_HOSTS):
+        return (
+            f"for_it_source '{source}' must be an https:// address on {' or '.join(SOURCE_HOSTS)}"
+        )
+    return ""
 
 
 def _link_targets(
@@ -57,16 +79,25 @@ class Original:
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None:
         name, fixer = data.get("name", "").strip(), data["fixer"].strip()
         if fixer not in FIXERS:
             self.problems.add(
                 path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
             )
             return None
-        return {"name": name, "fixer": fixer, "aliases": tuple(data.get("aliases", ()))}
+        problem = _source_problem(data)
+        if problem:
+            self.problems.add(path, label, problem)
+            return None
+        return {
+            "name": name,
+            "fixer": fixer,
+            "aliases": tuple(data.get("aliases", ())),
+            "for_it_source": data.get("for_it_source", "").strip(),
+        }
 
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         decoder = data.get("decoder")
         if decoder is not None and decoder not in DECODERS:
             self.problems.add(
@@ -109,8 +140,11 @@ class Translation:
     original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
 
     optional = True
-    # Microsoft's name and who can fix a code, and a family's decoder, are not text.
-    code_fields: ClassVar = {k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer")}
+    # Microsoft's name, who can fix a code, the source of the part for IT and a family's
+    # decoder are not text.
+    code_fields: ClassVar = {
+        k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer", "for_it_source")
+    }
     family_fields: ClassVar = {k: v for k, v in FAMILY_FIELDS.items() if k != "decoder"}
 
     def __init__(self, problems: Problems, language: str, base: Content) -> None:
@@ -119,19 +153,33 @@ class Translation:
         self.link_prefix = f"/{language}"
         self.untranslated: list[str] = []
 
-    def code_facts(self, path: Path, label: str, code: str, data: dict) -> Facts | None:
+    def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None:
         original = self.base.code_by_id.get(code)
         if original is None:
             self.problems.add(
                 path, label, f"translates code {code}, which the default language lacks"
             )
             return None
+        if ("for_it" in data) != bool(original.for_it):
+            self.problems.add(
+                path,
+                label,
+                f"translate the part for IT ('for_it') of {code}, which the original has"
+                if original.for_it
+                else f"has a part for IT ('for_it'), which the original of {code} lacks",
+            )
+            return None
         # The original's aliases hold in every language (Teams in English on a German
         # computer shows the English message); a translation adds the messages in its language.
         aliases = original.aliases + tuple(data.get("aliases", ()))
-        return {"name": original.name, "fixer": original.fixer, "aliases": aliases}
+        return {
+            "name": original.name,
+            "fixer": original.fixer,
+            "aliases": aliases,
+            "for_it_source": original.for_it_source,
+        }
 
-    def family_facts(self, path: Path, label: str, prefix: str, data: dict) -> Facts | None:
+    def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         original = next((f for f in self.base.families if f.prefix == prefix), None)
         if original is None:
             self.problems.add(
@@ -188,7 +236,9 @@ class Translation:
         # Links are checked against the original, which the translation mirrors.
         return _link_targets(self.base.codes, self.base.pages)
 
-    def _merge(self, kind: str, read: dict, originals: Iterable, key: Callable) -> list:
+    def _merge(
+        self, kind: str, read: dict[str, T], originals: Iterable[T], key: Callable[[T], str]
+    ) -> list[T]:
         """The default language's entries, each replaced by its translation when there is one."""
         merged = []
         for original in originals:

@@ -17,8 +17,8 @@ ANSWER, DETAILS = "answer", "details"  # the Yes/No buttons on a page; the form 
 _CHOOSE = lazy_gettext("Please choose Yes or No.")
 
 # Control characters cannot be typed into a text box; they only come from scripts, and
-# PostgreSQL refuses NUL outright. Tabs and new lines are kept.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# PostgreSQL refuses NUL outright. Tabs and new lines are text.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def clean_text(value: str | None) -> str:
@@ -26,7 +26,7 @@ def clean_text(value: str | None) -> str:
     end as one character) and no control characters, trimmed."""
     if not value or not isinstance(value, str):  # a file posted in a text field, say
         return ""
-    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 class MaxChars:

@@ -10,22 +10,22 @@ are recorded per code; other queries by their normalised text; both per language
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
 from webapp.caching import on_each_answer
 from webapp.i18n import current_language
 from webapp.search import SearchResponse
+from webapp.search.identifiers import mask_identifiers
 from webapp.storage import MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY, current_storage
-
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
 
 
 def normalise_query(query: str) -> str:
-    """One spelling per query: compatibility forms folded, e-mail addresses removed (they are
-    personal data, typed by mistake), white space collapsed, case folded, length bounded."""
+    """One spelling per query: compatibility forms folded; e-mail addresses, IDs, IP addresses
+    and phone numbers masked (personal data, typed or pasted by mistake: ``[email]``, ``[id]``,
+    ``[ip]``, ``[phone]``); white space collapsed, case folded, length bounded. The one place a
+    term is cleaned, before anything is stored or counted."""
     text = unicodedata.normalize("NFKC", query)
-    text = _EMAIL.sub("[email]", text)
+    text = mask_identifiers(text)
     text = " ".join(text.split()).casefold()
     return "".join(c for c in text if unicodedata.category(c) != "Cc")[:MAX_TERM_LENGTH]
 

@@ -22,13 +22,12 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.content import current_site
+from webapp.feedback.forms import CONTROL
 from webapp.feedback.topics import Topic
 from webapp.storage import Miss, Report, StorageError, Unhelpful, current_storage
 
 _PERIOD = re.compile(r"\s*(\d{1,6})\s*([hdw])\s*", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
-# Control characters (ANSI escapes among them) must not reach a terminal or a spreadsheet.
-_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -130,7 +129,9 @@ def _describe_period(report: Report) -> str:
 
 
 def _printable(text: str) -> str:
-    return _CONTROL.sub(" ", text)
+    """No control character (ANSI escapes among them) reaches a terminal or a spreadsheet, and
+    no tab, which would break the columns."""
+    return CONTROL.sub(" ", text).replace("\t", " ")
 
 
 def _one_line(text: str, width: int) -> str:

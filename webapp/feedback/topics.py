@@ -8,8 +8,9 @@ holds codes and pages the site serves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 
 from webapp.content.model import CODE, NAMED_CODE, NO_CODE, PAGE, Content, is_canonical_code
 
@@ -49,11 +50,13 @@ class Topic:
 
     def path(self, language: str = "", default_language: str = "") -> str:
         """The address people know it by, for the report: ``/codes/0x…``, ``/faq#why``, or
-        with the prefix of a language other than the default, ``/de/faq#why``."""
-        prefix = f"/{language}" if language and language != default_language else ""
+        with the prefix of a language other than the default, ``/de/faq#why`` (needs an app
+        context, not a request: the report runs on the command line)."""
+        prefix = f"/{language}" if language and language != default_language else "/"
+        routes = current_app.url_map.bind("", script_name=prefix)
         if self.kind == CODE:
-            return f"{prefix}/codes/{self.key}"
-        return f"{prefix}/{self.key}#{self.section}"
+            return routes.build("codes.code", {"typed": self.key})
+        return routes.build("pages.page", {"slug": self.key}) + f"#{self.section}"
 
     def exists(self, content: Content) -> bool:
         """Whether the site serves this: any well-formed code (its page exists even when the
@@ -81,7 +84,7 @@ class Topic:
         """The page, scrolled to the feedback block (needs a request or app context); with
         ``answered``, the page that thanks for the answer there (the same for everyone who
         answered, so it is as public as the page)."""
-        values = {ANSWERED_ARG: self.about} if answered else {}
+        values: dict[str, Any] = {ANSWERED_ARG: self.about} if answered else {}
         if self.kind == CODE:
             return url_for("codes.code", typed=self.key, _anchor=self.block_id, **values)
         return url_for("pages.page", slug=self.key, _anchor=self.block_id, **values)

@@ -26,8 +26,8 @@ def init_app(app: Flask) -> None:
 
 def engine_for(language: str | None) -> SearchEngine:
     """The engine of ``language``, or of the default language when it has none."""
-    engines = current_app.extensions[EXTENSION_KEY]
-    return engines.get(language) or engines[current_site().default_language]
+    engines: dict[str, SearchEngine] = current_app.extensions[EXTENSION_KEY]
+    return engines.get(language or "") or engines[current_site().default_language]
 
 
 def current_engine() -> SearchEngine:

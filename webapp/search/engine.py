@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from webapp.content.model import CODE, PAGE, CodeEntry, Content
+from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
 from webapp.search.families import Explanation, explain, family_of
+from webapp.search.identifiers import without_identifiers
 from webapp.search.index import Document, Field, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
 from webapp.search.table import CodeGroup, code_groups
@@ -21,6 +23,8 @@ RELATED_LIMIT = 6  # codes of the same problem listed under a code's page
 # How much two codes' titles and keywords must share to be the same problem: about one word
 # that one code in twenty holds, or two more common ones.
 RELATED_MIN_WEIGHT = 3.0
+# A long paste is read whole for a code; its words are searched from its start, IDs left out.
+MAX_QUERY_FOR_WORDS = 200
 
 # Guides and the full answers of the codes people hit most outrank the many short catalogue
 # entries that mention the same words: they are what a person searching words is after.
@@ -45,10 +49,6 @@ class SearchResponse:
     hits: tuple[Hit, ...] = ()
     spellings: tuple[str, ...] = ()
     words_found: bool = False  # a hit holds every word of the query (WordResults.found)
-
-    @property
-    def found_anything(self) -> bool:
-        return bool(self.entry or self.hits or self.did_you_mean or self.choices)
 
     @property
     def found(self) -> bool:
@@ -76,7 +76,9 @@ class SearchEngine:
         # What each code is about, for related codes: the terms of its title and keywords, and
         # how distinctive each term is (its inverse document frequency over the codes).
         self._cause_words = {
-            e.code: frozenset(self.analyzer.terms(" ".join((e.title, *e.keywords))))
+            e.code: frozenset(
+                t for _, t in self.analyzer.surface_terms(" ".join((e.title, *e.keywords)))
+            )
             for e in content.codes
         }
         counts: dict[str, int] = defaultdict(int)
@@ -85,10 +87,6 @@ class SearchEngine:
                 counts[word] += 1
         total = max(len(self._cause_words), 1)
         self._cause_weight = {w: math.log(total / n) for w, n in counts.items()}
-
-    def lookup(self, code: str) -> CodeEntry | None:
-        """The entry of a canonical code (or ``none``)."""
-        return self.content.code_by_id.get(code)
 
     def resolve(self, typed: str) -> Resolution:
         return self.resolver.resolve(typed)
@@ -119,9 +117,9 @@ class SearchEngine:
         family = family_of(code, self.content)
         if family is None:
             return ()
-        target = _code_number(code)
+        target = code_number(code)
         others = [e for e in self._by_family.get(family.prefix, ()) if e.code != code]
-        others.sort(key=lambda e: abs(_code_number(e.code) - target))
+        others.sort(key=lambda e: abs(code_number(e.code) - target))
         return tuple(others[:RELATED_LIMIT])
 
     def search(self, query: str, limit: int = 10) -> SearchResponse:
@@ -139,10 +137,11 @@ class SearchEngine:
                 resolution.did_you_mean,
             )
         did_you_mean, choices = resolution.did_you_mean, resolution.choices
-        results = self.words.search(query, limit)
+        words = without_identifiers(query)[:MAX_QUERY_FOR_WORDS]
+        results = self.words.search(words, limit)
         spellings = results.spellings
         if not results.hits and not spellings:
-            spellings = self.words.suggest_spellings(query)
+            spellings = self.words.suggest_spellings(words)
         return SearchResponse(
             query,
             did_you_mean=did_you_mean,
@@ -153,12 +152,7 @@ class SearchEngine:
         )
 
 
-def _code_number(code: str) -> int:
-    """The number a canonical code carries, for ordering codes by closeness."""
-    return int(code[6:]) if code.startswith("AADSTS") else int(code[2:], 16)
-
-
-def _documents(content: Content):  # type: ignore[no-untyped-def]
+def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, float]]]]:
     """(document, weighted fields) for every code and every page section."""
     for entry in content.codes:
         text = " ".join((entry.summary_text, *entry.steps_text))

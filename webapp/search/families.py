@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from webapp.content.model import AADSTS_CODE, AADSTS_LOOKUP, DECODERS, HEX_CODE, Content, Family
+from webapp.content.model import DECODERS, HEX_CODE, Content, Family, lookup_url
 
-NETWORK, HTTP = DECODERS
+HTTP = DECODERS[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +33,11 @@ class Explanation:
 
     @property
     def lookup_url(self) -> str | None:
-        """Microsoft's live page for an AADSTS code; None for other codes."""
-        if not AADSTS_CODE.fullmatch(self.code):
-            return None
-        return AADSTS_LOOKUP.format(number=self.code[6:])
+        return lookup_url(self.code)
 
 
 def family_of(code: str, content: Content) -> Family | None:
     """The most specific family whose prefix the code starts with."""
-    # content.families is sorted longest prefix first
     return next((f for f in content.families if code.startswith(f.prefix)), None)
 
 

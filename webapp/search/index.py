@@ -217,16 +217,16 @@ class WordIndex:
             / norms[document_ids, field_index]
         )
         keys = document_ids * size + np.asarray(rows_term)
-        pairs, inverse = np.unique(keys, return_inverse=True)
+        unique_keys, inverse = np.unique(keys, return_inverse=True)
         tf = np.bincount(inverse, weights=share).astype(np.float32)
-        documents = (pairs // size).astype(np.int32)
-        terms = pairs % size
-        document_frequency = np.bincount(terms, minlength=size)
+        documents = (unique_keys // size).astype(np.int32)
+        term_ids = unique_keys % size
+        document_frequency = np.bincount(term_ids, minlength=size)
         idf = np.log1p((count - document_frequency + 0.5) / (document_frequency + 0.5))
-        weights = (idf[terms] * tf * (K1 + 1) / (tf + K1)).astype(np.float32)
+        weights = (idf[term_ids] * tf * (K1 + 1) / (tf + K1)).astype(np.float32)
         # Group by term; a stable sort keeps each term's documents in ascending order.
-        order = np.argsort(terms, kind="stable")
-        bounds = np.searchsorted(terms[order], np.arange(size + 1))
+        order = np.argsort(term_ids, kind="stable")
+        bounds = np.searchsorted(term_ids[order], np.arange(size + 1))
         documents, weights = documents[order], weights[order]
         for term, term_id in vocabulary.items():
             start, end = bounds[term_id], bounds[term_id + 1]

@@ -113,17 +113,10 @@ class Analyzer:
                 self._known[word] = known
         return known
 
-    def term(self, surface: str) -> str:
-        """The index term of an already folded word."""
-        return self.analyse(surface)[1]
-
     def words(self, text: str) -> list[Word]:
         """Every word of ``text`` with its position, surface form and term."""
         analyse = self.analyse
-        return [
-            Word(m.start(), m.end(), *analyse(m.group()))  # type: ignore[misc]
-            for m in _WORD.finditer(text)
-        ]
+        return [Word(m.start(), m.end(), *analyse(m.group())) for m in _WORD.finditer(text)]
 
     def surfaces(self, text: str) -> list[str]:
         """Every word of ``text`` in folded form, stop words included."""
@@ -134,7 +127,3 @@ class Analyzer:
         """(surface, term) pairs of ``text`` in order, stop words left out."""
         analyse = self.analyse
         return [pair for pair in map(analyse, _WORD.findall(text)) if pair[1]]
-
-    def terms(self, text: str) -> list[str]:
-        """The index terms of ``text`` in order, stop words left out."""
-        return [term for _, term in self.surface_terms(text)]

@@ -34,7 +34,7 @@ from flask.cli import with_appcontext
 from webapp.config import settings_of
 from webapp.storage.connections import StorageError, database_url
 from webapp.storage.queries import Comment, Miss, Report, Unhelpful
-from webapp.storage.store import DEFAULT_TIMEOUT_S, Storage
+from webapp.storage.store import Storage
 from webapp.storage.tables import (
     MAX_TERM_LENGTH,
     MAX_TEXT_LENGTH,
@@ -44,7 +44,6 @@ from webapp.storage.tables import (
 )
 
 __all__ = [
-    "DEFAULT_TIMEOUT_S",
     "MAX_TERM_LENGTH",
     "MAX_TEXT_LENGTH",
     "MISS_CODE",

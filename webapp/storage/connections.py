@@ -170,27 +170,18 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-class Watch:
-    """What :func:`cut_after` did: ``fired`` once it cut the connection."""
-
-    __slots__ = ("fired",)
-
-    def __init__(self) -> None:
-        self.fired = False
-
-
 @contextmanager
-def cut_after(connection: Connection, timeout: float) -> Iterator[Watch]:
+def cut_after(connection: Connection, timeout: float) -> Iterator[threading.Event]:
     """Shut a PostgreSQL connection's socket if the block has not ended after ``timeout``
     seconds: the waiting statement then fails at once, and the server, when it runs again,
     sees the connection closed and rolls its transaction back. SQLite has nothing to cut (its
-    only wait is the busy timeout)."""
-    watch = Watch()
+    only wait is the busy timeout). The event yielded is set once it cut the connection."""
+    watch = threading.Event()
     if connection.dialect.name != "postgresql":
         yield watch
         return
     # A duplicate of the descriptor names the same socket even if the number is reused.
-    fd = os.dup(connection.connection.dbapi_connection.fileno())
+    fd = os.dup(connection.connection.dbapi_connection.fileno())  # type: ignore[union-attr]
     guard = threading.Lock()
     finished = False
 
@@ -198,7 +189,7 @@ def cut_after(connection: Connection, timeout: float) -> Iterator[Watch]:
         with guard:
             if finished:
                 return
-            watch.fired = True
+            watch.set()
             with socket.socket(fileno=os.dup(fd)) as sock, suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)  # OSError: closed already
 

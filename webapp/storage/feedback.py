@@ -27,8 +27,9 @@ def insert(
     now: datetime,
 ) -> int:
     """Store one answer and return its id."""
-    result = connection.execute(
-        feedback.insert().values(
+    return connection.execute(
+        feedback.insert()
+        .values(
             kind=kind,
             target=target[:MAX_TARGET_LENGTH],
             section=section[:MAX_TARGET_LENGTH],
@@ -38,8 +39,8 @@ def insert(
             tried=_text_or_none(tried),
             created_at=now,
         )
-    )
-    return int(result.inserted_primary_key[0])
+        .returning(feedback.c.id)
+    ).scalar_one()
 
 
 def complete(

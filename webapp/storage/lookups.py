@@ -46,7 +46,7 @@ def prune(connection: Connection, *, now: datetime, keep_days: int) -> None:
     connection.execute(alert_sent.delete().where(alert_sent.c.hour < now - ALERTS_KEPT))
 
 
-def _insert(connection: Connection):  # type: ignore[no-untyped-def]
+def _insert(connection: Connection):
     return postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
 
 

@@ -6,10 +6,6 @@ upgrade at the same moment: each upgrade runs in one transaction that first take
 (PostgreSQL an advisory lock, SQLite its write lock by ``BEGIN IMMEDIATE``), so one process
 migrates and the others wait, then find nothing left to do.
 
-Databases made before Alembic carry their version in a ``schema_version`` table (1, 2 or 3,
-the same steps as revisions ``0001`` to ``0003``): they are stamped with that revision, the old
-table is dropped, and the upgrade goes on from there.
-
 To change the schema: change :mod:`webapp.storage.tables`, add the step as the next script in
 ``versions/`` (copy the newest; ``down_revision`` names it), and run ``tests/test_migrations.py``,
 which checks that the migrated tables are the ones the code uses.
@@ -30,7 +26,6 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-LEGACY_VERSION_TABLE = "schema_version"
 # Serialises upgrades across processes on PostgreSQL ("SIGNHELP" in ASCII).
 LOCK_KEY = 0x5349474E48454C50
 
@@ -44,8 +39,7 @@ def _config(connection: Connection | None = None) -> Config:
 
 def head() -> str:
     """The newest revision the code knows."""
-    revision = ScriptDirectory.from_config(_config()).get_current_head()
-    assert revision is not None
+    (revision,) = ScriptDirectory.from_config(_config()).get_heads()  # one head, never a fork
     return revision
 
 
@@ -61,7 +55,7 @@ def upgrade(engine: Engine) -> str:
             connection.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_KEY)))
         config = _config(connection)
         known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-        found = current(connection) or _adopt_legacy(connection, config, known)
+        found = current(connection)
         if found is not None and found not in known:
             log.warning(
                 "The database schema is at revision %s, which this code does not know; "
@@ -73,21 +67,3 @@ def upgrade(engine: Engine) -> str:
             log.info("Upgrading the database schema from %s to %s", found or "nothing", head())
             command.upgrade(config, "head")
         return head()
-
-
-def _adopt_legacy(connection: Connection, config: Config, known: set[str]) -> str | None:
-    """Stamp a database made before Alembic with the revision of its ``schema_version``."""
-    if not sa.inspect(connection).has_table(LEGACY_VERSION_TABLE):
-        return None
-    version = connection.execute(
-        sa.text(f"SELECT max(version) FROM {LEGACY_VERSION_TABLE}")
-    ).scalar()
-    if version is None:
-        return None
-    revision = f"{int(version):04d}"
-    if revision not in known:
-        return revision  # newer than this code: left alone
-    log.info("Moving schema version %s to Alembic (revision %s)", version, revision)
-    command.stamp(config, revision)
-    connection.execute(sa.text(f"DROP TABLE {LEGACY_VERSION_TABLE}"))
-    return revision

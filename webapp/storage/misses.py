@@ -2,7 +2,8 @@
 
 Counters are upserts (``INSERT ... ON CONFLICT DO UPDATE``), so concurrent writers lose no
 increment. At most ``misses_per_day`` new terms are kept per day; misses not kept only add to
-that day's MISS_DROPPED row for the reason (``DROPPED_REASONS``), so a flood cannot fill the disk.
+that day's MISS_DROPPED row for the reason (``DAY_FULL``, ``CLIENT_FULL``, ``QUEUE_FULL``), so
+a flood cannot fill the disk.
 """
 
 from __future__ import annotations

@@ -137,6 +137,7 @@ def _unhelpful(connection: Connection, since: datetime, limit: int) -> tuple[Unh
     for *key, created_at, comment, tried in written:
         comments[tuple(key)].append(Comment(created_at, comment or "", tried or ""))
     return tuple(
-        Unhelpful(*key, no=int(no), yes=int(yes), comments=tuple(comments[tuple(key)]))
-        for *key, no, yes in rows
+        Unhelpful(kind, target, section, language, int(no), int(yes), tuple(comments[key]))
+        for kind, target, section, language, no, yes in rows
+        for key in [(kind, target, section, language)]
     )

@@ -9,12 +9,13 @@ import time
 import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from webapp.storage import feedback, migrate, misses, queries, tokens
+from webapp.config import Settings
+from webapp.storage import feedback, migrate, misses, notices, queries, tokens
 from webapp.storage.connections import StorageError, create_engine, cut_after
 from webapp.storage.queries import Report
 from webapp.storage.recorder import MissRecorder, PendingMiss
@@ -25,8 +26,7 @@ log = logging.getLogger("webapp.storage")
 
 T = TypeVar("T")
 
-DEFAULT_TIMEOUT_S = 1.5  # DATABASE_TIMEOUT: the most a request waits for the database
-DEFAULT_MISSES_PER_CLIENT = 50  # MISSES_PER_CLIENT: new terms a day one address may add
+_DEFAULTS = Settings()  # what a Storage made outside the app (a test, a script) is given
 MIGRATION_TIMEOUT_S = 30.0  # an upgrade at start-up may wait for another process's
 MISSES_PAUSE_S = 30.0  # after a failure, how long misses are dropped without trying
 
@@ -43,9 +43,9 @@ class Storage:
         self,
         url: sa.URL,
         *,
-        misses_per_day: int = 1000,
-        misses_per_client: int = DEFAULT_MISSES_PER_CLIENT,
-        timeout: float = DEFAULT_TIMEOUT_S,
+        misses_per_day: int = _DEFAULTS.misses_per_day,
+        misses_per_client: int = _DEFAULTS.misses_per_client,
+        timeout: float = _DEFAULTS.database_timeout,
     ) -> None:
         self.url = url
         self.timeout = timeout
@@ -80,7 +80,7 @@ class Storage:
             except sa.exc.DBAPIError as exc:
                 # A pooled connection the server closed (it restarted): SQLAlchemy has
                 # replaced the pool, so once more on a fresh connection.
-                fired = watch is not None and watch.fired
+                fired = watch is not None and watch.is_set()
                 if attempt == 0 and exc.connection_invalidated and not fired:
                     continue
                 failure: Exception = exc
@@ -272,6 +272,65 @@ class Storage:
         """Forget the token ``name``; False if there was none."""
         self._ensure_schema()
         return self.run("revoke the token", lambda connection: tokens.delete(connection, name))
+
+    # --- Notices ---
+
+    def add_notice(self, fields: Mapping[str, Any], by: str, now: datetime) -> int:
+        """Store a new notice and its audit row, in one transaction; its id."""
+        self._ensure_schema()
+        return self.run(
+            "post the notice", lambda connection: notices.insert(connection, fields, by, now)
+        )
+
+    def change_notice(
+        self,
+        notice_id: int,
+        change: Callable[[dict[str, Any]], dict[str, Any]],
+        by: str,
+        now: datetime,
+        action: str = "changed",
+    ) -> dict[str, Any] | None:
+        """Read a notice, apply ``change`` (stored fields to the new ones; it may raise, and
+        then nothing is stored) and store the result with its audit row, in one transaction.
+        The new fields, or None when there is no such notice."""
+        self._ensure_schema()
+
+        def work(connection: Connection) -> dict[str, Any] | None:
+            stored = notices.get(connection, notice_id, lock=True)
+            if stored is None:
+                return None
+            new = change(stored)
+            notices.update(connection, notice_id, new, by, now, action)
+            return {**stored, **new}
+
+        return self.run("change the notice", work)
+
+    def notice(self, notice_id: int) -> dict[str, Any] | None:
+        self._ensure_schema()
+        return self.run("read the notice", lambda connection: notices.get(connection, notice_id))
+
+    def current_notices(self, now: datetime) -> tuple[int, list[dict[str, Any]]]:
+        """The notices' version and every notice not ended by ``now``, read together."""
+        self._ensure_schema()
+        return self.run(
+            "read the notices",
+            lambda connection: (notices.version(connection), notices.current(connection, now)),
+        )
+
+    def notices_version(self) -> int:
+        """A number that changes with every post, change and end: cheap to poll."""
+        self._ensure_schema()
+        return self.run("read the notices' version", notices.version)
+
+    def recent_notices(self, since: datetime) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self.run("list the notices", lambda connection: notices.recent(connection, since))
+
+    def notice_history(self, notice_id: int) -> list[dict[str, Any]]:
+        self._ensure_schema()
+        return self.run(
+            "read the notice's history", lambda connection: notices.history(connection, notice_id)
+        )
 
     def dispose(self) -> None:
         self.engine.dispose()

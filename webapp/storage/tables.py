@@ -17,13 +17,12 @@ MAX_TARGET_LENGTH = 100  # a code, a page slug or a heading anchor
 MAX_LANGUAGE_LENGTH = 16
 
 # Kinds of miss: a query with no result, a well-formed code the table lacks, and per-day counts
-# of misses not kept (the term says why: see DROPPED_REASONS).
+# of misses not kept (the term says why: DAY_FULL, CLIENT_FULL, QUEUE_FULL).
 MISS_QUERY, MISS_CODE, MISS_DROPPED = "query", "code", "dropped"
 
 # Why a miss was not kept, as the ``term`` of its day's MISS_DROPPED row. "" is the day's limit of
 # new terms (MISSES_PER_DAY), the only reason the first releases had.
 DAY_FULL, CLIENT_FULL, QUEUE_FULL = "", "client", "queue"
-DROPPED_REASONS = (DAY_FULL, CLIENT_FULL, QUEUE_FULL)
 
 
 class UTCDateTime(sa.TypeDecorator[datetime]):

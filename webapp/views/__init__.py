@@ -23,9 +23,9 @@ def init_app(app: Flask) -> None:
     settings = settings_of(app)
     # Facts the templates share, each kept once in Python: the smart-card entry's code,
     # and the longest search and feedback text.
-    app.add_template_global(NO_CODE, "NO_CODE")
-    app.add_template_global(MAX_QUERY_LENGTH, "MAX_QUERY_LENGTH")
-    app.add_template_global(MAX_TEXT_LENGTH, "MAX_TEXT_LENGTH")
+    app.jinja_env.globals.update(
+        NO_CODE=NO_CODE, MAX_QUERY_LENGTH=MAX_QUERY_LENGTH, MAX_TEXT_LENGTH=MAX_TEXT_LENGTH
+    )
 
     @app.context_processor
     def site() -> dict:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from webapp.cross_origin import REFUSED
 from webapp.logs import request_id
+from webapp.ratelimit import TOO_MANY_POSTS
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger(__name__)
@@ -31,13 +32,7 @@ HUMAN_TEXTS = {
         _l("That was too much to send"),
         _l("Please send less text and try again."),
     ),
-    429: (
-        _l("Too many tries in a short time"),
-        _l(
-            "You have sent forms from this address too often in a short time. Please wait a "
-            "little, then try again. Searching and reading still work."
-        ),
-    ),
+    429: (_l("Too many tries in a short time"), TOO_MANY_POSTS),
 }
 
 
@@ -52,7 +47,7 @@ def http_error(error: HTTPException) -> ResponseReturnValue:
     status = error.code or 500
     if wants_json():
         name = (error.name or "error").lower().replace(" ", "_")
-        response = jsonify(
+        response: Response | str = jsonify(
             error=name, message=error.description, status=status, request_id=request_id()
         )
     else:
