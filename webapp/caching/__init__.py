@@ -9,8 +9,8 @@ reverse proxy or CDN can serve the outage-day rush alone. Every other answer is 
 **The page cache.** The answer of a public view (statuses 200, 301, 303 and 404) is kept by this
 worker, up to ``PAGE_CACHE_MB`` (``0`` turns it off), keyed as :func:`.store.page_key` says.
 Later requests for the same key are answered by :class:`FastPath`, a WSGI layer in front of
-Flask, without calling the view: a public view must have no side effect but through
-:func:`on_each_answer`, which the cache repeats on every hit (the misses count works so).
+Flask, without calling the view: a public view has no side effect. What is counted per request
+is counted outside the cache (:mod:`webapp.counting`).
 
 **Personal answers of public views.** A public view whose answer holds something that
 identifies the person who asked (the IDs of a pasted sign-in error) calls :func:`personal`: that
@@ -27,7 +27,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 from webapp.caching.compression import MIN_COMPRESS_SIZE, compressible, gzipped
@@ -39,8 +39,9 @@ from webapp.caching.policy import (
     policy_of,
     public,
 )
-from webapp.caching.store import UNKEPT_HEADERS, CachedPage, Callback, PageCache, page_key
+from webapp.caching.store import UNKEPT_HEADERS, CachedPage, PageCache, page_key
 from webapp.config import settings_of
+from webapp.routing import route_of
 
 __all__ = [
     "CachedPage",
@@ -48,7 +49,6 @@ __all__ = [
     "PageCache",
     "clear_pages",
     "init_app",
-    "on_each_answer",
     "personal",
     "public",
 ]
@@ -83,29 +83,15 @@ class PageCaching:
         )
 
 
-def on_each_answer(callback: Callback) -> None:
-    """Run ``callback(client address)`` for this request, and again each time the page cache
-    answers the same page: how a public view counts what it must count on every request."""
-    _run(callback, request.remote_addr or "")
-    g.setdefault("page_callbacks", []).append(callback)
-
-
 def personal() -> None:
     """Say that this request's answer holds something of the person who asked: it is sent
     ``private, no-store`` and the page cache never keeps it, whatever the view's policy."""
     g.personal_answer = True
 
 
-def _run(callback: Callback, client: str) -> None:
-    try:
-        callback(client)
-    except Exception:  # counting must never cost a page
-        log.exception("A page's callback failed")
-
-
 class FastPath:
-    """WSGI layer answering page-cache hits before Flask: the route is matched to find the
-    view's policy, and the stored bytes are sent as they are."""
+    """WSGI layer answering page-cache hits before Flask: the route (:mod:`webapp.routing`)
+    gives the view's policy, and the stored bytes are sent as they are."""
 
     def __init__(self, app: Flask, wsgi_app: Callable[[dict, StartResponse], Iterable[bytes]]):
         self.app = app
@@ -116,9 +102,6 @@ class FastPath:
         entry = self._lookup(environ)
         if entry is None:
             return self._render(environ, start_response)
-        client = environ.get("REMOTE_ADDR", "")
-        for callback in entry.callbacks:
-            _run(callback, client)
         status, headers, body = entry.answer(
             environ["REQUEST_METHOD"],
             environ.get("HTTP_ACCEPT_ENCODING"),
@@ -153,12 +136,15 @@ class FastPath:
         caching = self.caching
         if caching.store is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
+        route = route_of(environ)
+        if route is None:  # not found, a redirect: Flask answers
+            return None
         try:
             if caching.trusted_hosts:
                 get_host(environ, caching.trusted_hosts)
-            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
-        except (HTTPException, SecurityError):  # not found, a redirect, a foreign host: Flask
+        except SecurityError:  # a foreign host: Flask refuses it
             return None
+        endpoint, _ = route
         policy = getattr(self.app.view_functions.get(endpoint), POLICY_ATTRIBUTE, None)
         if policy is None:
             return None
@@ -188,15 +174,13 @@ def _page_of(response: Response, control: str, caching: PageCaching, level: int)
     ]
     if vary:
         headers.append(("Vary", ", ".join(vary)))
-    callbacks = tuple(g.get("page_callbacks", ()))
-    return CachedPage.of(response.status_code, tuple(headers), control, body, packed, callbacks)
+    return CachedPage.of(response.status_code, tuple(headers), control, body, packed)
 
 
 def _keepable(policy: Public, response: Response) -> bool:
     allowed = {name.lower() for name in policy.vary} | {"accept-encoding"}
     return (
         response.status_code in KEPT_STATUSES
-        and "Set-Cookie" not in response.headers
         and {name.lower() for name in response.vary} <= allowed
     )
 

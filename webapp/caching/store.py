@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,9 +19,6 @@ from urllib.parse import parse_qsl
 from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 
 from webapp.caching.compression import accepts_gzip
-
-# Called with the client's address on every answer of a page, from the cache too (counting).
-Callback = Callable[[str], object]  # what it returns is ignored
 
 # Headers a stored page does not keep: made per answer, or must never be replayed.
 UNKEPT_HEADERS = frozenset(
@@ -41,7 +38,6 @@ class CachedPage:
     body: bytes
     gzipped: bytes | None  # None: not compressed (too small, not text, or COMPRESS=0)
     etag: str  # a strong validator of the body; the gzipped bytes have their own (…-gzip)
-    callbacks: tuple[Callback, ...] = ()
 
     @classmethod
     def of(
@@ -51,10 +47,9 @@ class CachedPage:
         cache_control: str,
         body: bytes,
         gzipped: bytes | None,
-        callbacks: tuple[Callback, ...] = (),
     ) -> CachedPage:
         etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-        return cls(status, headers, cache_control, body, gzipped, etag, callbacks)
+        return cls(status, headers, cache_control, body, gzipped, etag)
 
     @property
     def size(self) -> int:

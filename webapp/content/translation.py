@@ -46,7 +46,7 @@ class LanguageRules(Protocol):
     ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
 
 
-def _source_problem(data: dict) -> str:
+def _source_problem(data: dict[str, Any]) -> str:
     """What is wrong with an entry's part for IT and its source; "" when nothing is."""
     source = data.get("for_it_source", "").strip()
     if ("for_it" in data) != bool(source):

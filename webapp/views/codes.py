@@ -2,7 +2,8 @@
 
 Every spelling of a code redirects (301) to its canonical address, ``/codes/0xCAA20003``. A
 well-formed code the table lacks still gets a helpful page, explained by its family, with a
-404 status so that it is never mistaken for a page we wrote.
+404 status so that it is never mistaken for a page we wrote. What is asked for here is counted
+outside the view, on every request, cached or not (:mod:`webapp.counting`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
 from webapp.caching import personal, public
-from webapp.feedback import ANSWERED_ARG, record_unknown_code
+from webapp.feedback import ANSWERED_ARG
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
 from webapp.search.identifiers import PastedDetails, holds_identifiers
@@ -92,7 +93,6 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
             related=engine.related(found.entry),
             message=message_for_it(code, found.entry.title, page_url, details),
         )
-    record_unknown_code(code)  # and again on every answer from the page cache
     return render_template(
         "codes/unknown.html",
         code=code,

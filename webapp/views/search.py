@@ -60,7 +60,7 @@ def search() -> ResponseReturnValue:
         # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
         return redirect(url_for("codes.code", typed=response.code), 303)
-    record_search_miss(response)  # if it found nothing; again on every answer from the page cache
+    record_search_miss(response)  # counted on this and every later answer: webapp.counting
     return render_template("search/results.html", query=query, response=response)
 
 
