@@ -18,7 +18,9 @@
     kind: { code: "Status code", page: "Help page" },
     countOne: "1 suggestion. Use the up and down arrow keys to choose one, or press Enter to search.",
     countMany: "{n} suggestions. Use the up and down arrow keys to choose one, or press Enter to search.",
-    none: "No suggestions. Press Enter to search."
+    none: "No suggestions. Press Enter to search.",
+    tableShown: "{shown} of {total} codes shown.",
+    tableAll: "{total} codes. Open a family, or narrow the list."
   };
   try {
     var given = JSON.parse(document.body.getAttribute("data-words") || "{}");
@@ -70,8 +72,8 @@
   document.querySelectorAll("button.copy[data-copy]").forEach(function (button) {
     var target = document.querySelector(button.getAttribute("data-copy"));
     if (!target) { return; }
-    var section = button.closest("section");
-    var status = section && section.querySelector(".copy-status");
+    // The confirmation stands next to the button (a phone shows no more than that).
+    var status = button.parentElement.querySelector(".copy-status");
     var what = target.tagName === "TEXTAREA" ? "message" : "code";
     button.hidden = false;
     button.addEventListener("click", function () {
@@ -119,6 +121,110 @@
     sync();
     message.addEventListener("input", sync);
   }
+
+  // --- The code table: narrowed as people type -------------------------------------------
+  // The form works without JavaScript (a GET form the server answers, rows it does not keep
+  // hidden); here the same rows are hidden as people type or choose, with the same rule as
+  // webapp/search/table.py: the family, who can fix it, and every word in the code or title.
+  var filter = document.querySelector("form[data-code-filter]");
+  if (filter) {
+    var families = Array.prototype.slice.call(document.querySelectorAll("details.code-family"));
+    var shownStatus = document.getElementById("codes-shown");
+    var total = shownStatus ? shownStatus.getAttribute("data-total") : "";
+    var showAll = filter.querySelector("[data-show-all]");
+    var noCodes = document.querySelector(".no-codes");
+    var textField = filter.elements.q;
+    var familyField = filter.elements.family;
+    var fixerField = filter.elements.fixer;
+    var familyLinks = document.querySelectorAll(".family-links a[data-family]");
+    var rowsOf = families.map(function (details) {
+      return Array.prototype.map.call(details.querySelectorAll("tbody tr"), function (row) {
+        var title = row.querySelector("td strong");
+        return {
+          row: row,
+          fixer: row.getAttribute("data-fixer"),
+          text: (row.id.replace(/^code-/, "") + " " + (title ? title.textContent : "")).toLowerCase()
+        };
+      });
+    });
+    var narrowTimer = 0;
+
+    var narrow = function () {
+      var typed = textField.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var family = familyField.value;
+      var fixer = fixerField.value;
+      var active = typed.length > 0 || family !== "" || fixer !== "";
+      var shown = 0;
+      families.forEach(function (details, i) {
+        var inFamily = !family || details.getAttribute("data-family") === family;
+        var kept = 0;
+        rowsOf[i].forEach(function (item) {
+          var keep = !active || (inFamily && (!fixer || item.fixer === fixer) &&
+            typed.every(function (word) { return item.text.indexOf(word) !== -1; }));
+          item.row.hidden = !keep;
+          if (keep) { kept += 1; }
+        });
+        shown += kept;
+        details.hidden = active && kept === 0;
+        details.open = active && kept > 0;
+      });
+      if (shownStatus) {
+        shownStatus.textContent = active
+          ? words.tableShown.replace("{shown}", String(shown)).replace("{total}", total)
+          : words.tableAll.replace("{total}", total);
+      }
+      if (showAll) { showAll.hidden = !active; }
+      if (noCodes) { noCodes.hidden = !active || shown > 0; }
+      familyLinks.forEach(function (link) {
+        if (link.getAttribute("data-family") === family) {
+          link.setAttribute("aria-current", "true");
+        } else {
+          link.removeAttribute("aria-current");
+        }
+      });
+      // The address says what is shown, so it can be shared or reloaded (the server reads it).
+      var params = new URLSearchParams();
+      if (typed.length) { params.set("q", textField.value.trim()); }
+      if (family) { params.set("family", family); }
+      if (fixer) { params.set("fixer", fixer); }
+      var query = params.toString();
+      window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    };
+
+    textField.addEventListener("input", function () {
+      window.clearTimeout(narrowTimer);
+      narrowTimer = window.setTimeout(narrow, 120);
+    });
+    familyField.addEventListener("change", narrow);
+    fixerField.addEventListener("change", narrow);
+    filter.addEventListener("submit", function (event) { event.preventDefault(); narrow(); });
+    // A family's link shows that family at once, without loading the page again.
+    familyLinks.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        event.preventDefault();
+        familyField.value = link.getAttribute("data-family");
+        narrow();
+        var details = document.getElementById(link.hash.slice(1));
+        if (details) {
+          details.scrollIntoView();
+          details.querySelector("summary").focus();
+        }
+      });
+    });
+  }
+
+  // A link to one row of the table opens its family first (browsers without the built-in
+  // opening of a closed <details> for its fragment).
+  var openTarget = function () {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var details = target && target.closest ? target.closest("details") : null;
+    if (details && !details.open) {
+      details.open = true;
+      target.scrollIntoView();
+    }
+  };
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
 
   // --- Search suggestions: a WAI-ARIA 1.2 combobox with a listbox popup -------------------
   // Typing shows up to six suggestions from /api/search; Down/Up move through them (the input

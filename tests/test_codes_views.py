@@ -71,9 +71,9 @@ def test_none_entry_has_its_own_page(client: FlaskClient) -> None:
     assert client.get("/codes/None").headers["Location"] == "/codes/none"
 
 
-def test_related_codes_of_the_same_family_are_listed(shipped_client: FlaskClient) -> None:
-    html = shipped_client.get("/codes/0xCAA82EE2").get_data(as_text=True)
-    assert "Related codes" in html and 'href="/codes/0xCAA82EE7"' in html
+def test_related_codes_of_the_same_problem_are_listed(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/codes/0xCAA82EE2").get_data(as_text=True)  # timed out
+    assert "Related codes" in html and 'href="/codes/0xCAA82EFD"' in html  # could not connect
 
 
 def test_unknown_code_is_a_helpful_404(client: FlaskClient) -> None:
@@ -124,3 +124,104 @@ def test_text_that_is_not_a_code_is_a_404_with_search(client: FlaskClient) -> No
 def test_near_code_in_the_url_suggests_the_real_one(client: FlaskClient) -> None:
     html = client.get("/codes/0xCAA2003").get_data(as_text=True)
     assert "Did you mean" in html and 'href="/codes/0xCAA20003"' in html
+
+
+def table_rows(html: str) -> tuple[list[str], list[str]]:
+    """(codes of the rows shown, codes of the rows hidden) in a code table page."""
+    shown, hidden = [], []
+    for row in html.split("<tr id=")[1:]:
+        code = row.split('"', 2)[1].removeprefix("code-")
+        (hidden if row.split(">", 1)[0].endswith(" hidden") else shown).append(code)
+    return shown, hidden
+
+
+def test_the_whole_table_has_every_family_closed_so_a_phone_sees_a_short_list(
+    shipped_client: FlaskClient,
+) -> None:
+    html = shipped_client.get("/codes").get_data(as_text=True)
+    shown, hidden = table_rows(html)
+    assert len(shown) >= 600 and hidden == []
+    assert html.count('<details class="code-family"') >= 10
+    assert " open>" not in html
+    # Each family one tap away: a link that shows just that family.
+    assert 'href="/codes?family=0xCAA2#family-0xcaa2"' in html
+    assert 'href="/codes?family=AADSTS#family-aadsts"' in html
+
+
+def test_a_family_chosen_shows_only_its_codes_with_its_family_open(
+    shipped_client: FlaskClient,
+) -> None:
+    html = shipped_client.get("/codes?family=0xCAA2").get_data(as_text=True)
+    shown, _ = table_rows(html)
+    assert shown and all(code.startswith("0xcaa2") for code in shown)
+    assert '<details class="code-family" id="family-0xcaa2" data-family="0xCAA2" open>' in html
+    assert 'id="family-aadsts" data-family="AADSTS" hidden>' in html
+    assert f"{len(shown)} of " in html  # the count of codes shown
+
+
+def test_who_can_fix_it_and_typed_words_narrow_the_table(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/codes?fixer=wait&q=busy").get_data(as_text=True)
+    shown, _ = table_rows(html)
+    assert "0xcaa20005" in shown  # "The sign-in service is busy right now"
+    assert "0xcaa20003" not in shown  # a code you fix yourself
+    # Parts of a code find it, as people type them.
+    shown, _ = table_rows(shipped_client.get("/codes?q=50126").get_data(as_text=True))
+    assert shown == ["aadsts50126"]
+
+
+def test_the_german_table_is_narrowed_by_german_words(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/de/codes?q=kennwort+abgelaufen").get_data(as_text=True)
+    shown, _ = table_rows(html)
+    assert "aadsts50055" in shown  # "Ihr Kennwort ist abgelaufen"
+    assert f"{len(shown)} von " in html and " Codes angezeigt." in html
+    assert "Wer es beheben kann" in html and "Alle Familien" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("family=0xZZZ", "We don't know that family"),
+        ("fixer=boss", "Choose who can fix it from the list"),
+        ("q=" + "x" * 101, "Please type at most 100 characters"),
+    ],
+)
+def test_a_value_the_table_does_not_know_is_a_400_that_says_so(
+    shipped_client: FlaskClient, query: str, message: str
+) -> None:
+    response = shipped_client.get(f"/codes?{query}")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert message in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_words_too_long_for_the_table_are_kept_in_the_field(shipped_client: FlaskClient) -> None:
+    html = shipped_client.get("/codes?q=" + "y" * 101).get_data(as_text=True)
+    assert 'value="' + "y" * 101 + '"' in html
+
+
+def test_no_match_says_so_and_offers_the_whole_table_and_search(
+    shipped_client: FlaskClient,
+) -> None:
+    html = shipped_client.get("/codes?q=zebra+crossing").get_data(as_text=True)
+    assert table_rows(html)[0] == []
+    assert '<p class="no-codes">No code in the table matches.' in html
+
+
+def test_the_page_cache_keeps_each_narrowed_table_apart(shipped_client: FlaskClient) -> None:
+    # The view reads its arguments, so they are part of what the cache keeps the page under.
+    first = shipped_client.get("/codes?family=0xCAA7").get_data(as_text=True)
+    second = shipped_client.get("/codes?family=0xCAA8").get_data(as_text=True)
+    assert table_rows(first)[0] != table_rows(second)[0]
+    again = shipped_client.get("/codes?family=0xCAA7").get_data(as_text=True)
+    assert table_rows(again)[0] == table_rows(first)[0]
+
+
+@pytest.mark.parametrize("prefix", ["", "/de"])
+def test_addresses_in_steps_are_links_like_everywhere_else(
+    shipped_client: FlaskClient, prefix: str
+) -> None:
+    html = shipped_client.get(f"{prefix}/codes/0xCAA20003").get_data(as_text=True)
+    steps = html[html.index('<ol class="steps">') : html.index("</ol>")]
+    assert '<a href="https://teams.microsoft.com" class="external"' in steps
+    assert '<a href="https://aka.ms/sspr" class="external"' in steps

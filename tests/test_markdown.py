@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from webapp.content import markdown
+from webapp.content.markdown import render_inline
 
 
 def test_headings_get_explicit_or_slugged_ids() -> None:
@@ -23,3 +26,27 @@ def test_external_links_are_marked_and_internal_ones_prefixed() -> None:
     assert 'class="external" rel="external noopener noreferrer"' in rendered.html
     assert 'href="/de/faq#mfa"' in rendered.html
     assert rendered.links == ["https://learn.microsoft.com", "/faq#mfa"]
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Try Teams at https://teams.microsoft.com.", "https://teams.microsoft.com"),
+        ("Reset it at https://aka.ms/sspr, then sign in.", "https://aka.ms/sspr"),
+        ("Check (https://status.cloud.microsoft) first", "https://status.cloud.microsoft"),
+        ("Öffnen Sie https://aka.ms/sspr.", "https://aka.ms/sspr"),
+    ],
+)
+def test_an_address_written_out_in_a_step_is_a_link(text: str, address: str) -> None:
+    html = render_inline(text).html
+    assert (
+        f'<a href="{address}" class="external" rel="external noopener noreferrer">{address}</a>'
+        in html
+    )
+
+
+def test_addresses_in_links_and_code_are_left_as_they_are() -> None:
+    html = render_inline(
+        "[https://aka.ms/sspr](https://aka.ms/sspr), <https://x.example/a> and `https://y.example`"
+    ).html
+    assert html.count("<a ") == 2 and "<code>https://y.example</code>" in html

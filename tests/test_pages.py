@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import DictLoader
+from support.content import write_content
+
+from webapp.config import PROJECT_ROOT
+from webapp.content import ContentError, load_site
 
 
 def test_home_explains_the_site_and_offers_a_search_without_autofocus(client: FlaskClient) -> None:
@@ -115,3 +123,48 @@ def test_opensearch_description_is_linked_and_valid(client: FlaskClient) -> None
     assert response.mimetype == "application/opensearchdescription+xml"
     body = response.get_data(as_text=True)
     assert 'template="http://localhost/search?q={searchTerms}"' in body
+
+
+@pytest.mark.parametrize("path", ["/first-checks", "/reset-teams", "/mfa", "/de/phone"])
+def test_a_guide_marks_guides_as_current_in_the_navigation(
+    shipped_client: FlaskClient, path: str
+) -> None:
+    html = shipped_client.get(path).get_data(as_text=True)
+    nav = html[html.index("<nav aria-label=") : html.index("</nav>")]
+    guides = "/de/guides" if path.startswith("/de/") else "/guides"
+    assert f'<a href="{guides}" aria-current="true">' in nav
+    assert nav.count("aria-current") == 1
+    # The overview itself is the page the entry leads to.
+    overview = shipped_client.get(guides).get_data(as_text=True)
+    assert f'<a href="{guides}" aria-current="page">' in overview
+
+
+@pytest.mark.parametrize("prefix", ["", "/de"])
+def test_the_faq_asks_whether_it_helped_after_answers_not_after_definitions(
+    shipped_client: FlaskClient, prefix: str
+) -> None:
+    html = shipped_client.get(f"{prefix}/faq").get_data(as_text=True)
+    assert 'id="feedback-why-cant-i-sign-in"' in html
+    assert 'id="feedback-where-is-the-status-code"' in html
+    for definition in ("what-is-modern-authentication", "what-is-sso", "what-is-mfa"):
+        assert f'id="{definition}"' in html
+        assert f'id="feedback-{definition}"' not in html
+
+
+def test_a_definition_must_name_a_section_of_the_page(tmp_path: Path) -> None:
+    page = '+++\ntitle = "Terms"\ndefinitions = ["what-is-x"]\n+++\n## Y {#y}\n\nY.\n'
+    root = write_content(tmp_path / "content", **{"pages/terms.md": page})
+    with pytest.raises(ContentError) as caught:
+        load_site(root)
+    assert [str(p) for p in caught.value.problems] == [
+        "content/pages/terms.md: front matter: definitions: no section has the id 'what-is-x'"
+    ]
+
+
+def test_the_readme_shows_what_healthz_really_answers(shipped_client: FlaskClient) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    shown = json.loads(readme.split("| `/healthz` | For load balancers: `", 1)[1].split("`", 1)[0])
+    real = shipped_client.get("/healthz").get_json()
+    assert shown.keys() == real.keys() and shown["status"] == real["status"]
+    assert shown["pages"] == real["pages"]
+    assert real["codes"] >= shown["codes"] >= 600  # the catalogue only grows

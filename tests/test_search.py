@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from support.content import SHIPPED_CONTENT
 
 from webapp.content import load_site
-from webapp.search.engine import SearchEngine
+from webapp.search.engine import BODY, TITLE, SearchEngine
 from webapp.search.index import Document, WordIndex
 from webapp.search.text import Analyzer
 
@@ -139,7 +139,7 @@ def test_misspelt_word_reports_the_spelling_it_used() -> None:
 
 def small_index(*texts: str) -> WordIndex:
     docs = [
-        (Document("page", f"p{i}", "", f"Page {i}", text), [(f"Page {i}", 3.0), (text, 1.0)])
+        (Document("page", f"p{i}", "", f"Page {i}", text), [(f"Page {i}", TITLE), (text, BODY)])
         for i, text in enumerate(texts)
     ]
     return WordIndex.build(Analyzer(), docs)
@@ -170,8 +170,8 @@ def test_phrase_match_ranks_above_scattered_words() -> None:
 
 def test_title_match_ranks_above_body_match() -> None:
     docs = [
-        (Document("page", "body", "", "Other", "x"), [("Other", 3.0), ("firewall rules", 1.0)]),
-        (Document("page", "title", "", "Firewall", "x"), [("Firewall", 3.0), ("rules", 1.0)]),
+        (Document("page", "body", "", "Other", "x"), [("Other", TITLE), ("firewall rules", BODY)]),
+        (Document("page", "title", "", "Firewall", "x"), [("Firewall", TITLE), ("rules", BODY)]),
     ]
     index = WordIndex.build(Analyzer(), docs)
     assert index.search("firewall").hits[0].document.key == "title"

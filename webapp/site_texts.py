@@ -63,4 +63,7 @@ def script_words() -> dict:
             "search."
         ),
         "none": _("No suggestions. Press Enter to search."),
+        # The code table as it is narrowed; {shown} and {total} stand for numbers.
+        "tableShown": _("{shown} of {total} codes shown."),
+        "tableAll": _("{total} codes. Open a family, or narrow the list."),
     }

@@ -30,6 +30,7 @@ IT_URL = "https://helpdesk.example.org/new-ticket"
 PAGE_TYPES: dict[str, tuple[str, int]] = {
     "home": ("/", 200),
     "code-table": ("/codes", 200),
+    "code-table-narrowed": ("/codes?family=0xCAA2&fixer=you", 200),
     "code": ("/codes/0xCAA20003", 200),
     "code-none": ("/codes/none", 200),
     "aadsts-code": ("/codes/AADSTS50126", 200),
@@ -56,6 +57,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     # The German site: the same checks hold in every language.
     "de-home": ("/de/", 200),
     "de-code-table": ("/de/codes", 200),
+    "de-code-table-narrowed": ("/de/codes?q=kennwort", 200),
     "de-code": ("/de/codes/0xCAA20003", 200),
     "de-aadsts-code": ("/de/codes/AADSTS50126", 200),
     "de-unknown-code": ("/de/codes/0xCAA82F13", 404),

@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CODE_PAGE = "/codes/0xCAA20003"
 
 
-def status_text(page) -> str:
-    status = page.locator(".contact [role=status]")
+def status_text(page, which: str = "code") -> str:
+    status = page.locator(f"#{which}-copy-status")
     page.wait_for_function("el => el.textContent.length > 0", arg=status.element_handle())
     return status.inner_text()
 
@@ -28,15 +28,26 @@ def test_copy_buttons_copy_the_code_and_the_message(open_page, base_url, screens
     assert page.evaluate("navigator.clipboard.readText()") == "0xCAA20003"
 
     page.get_by_role("button", name="Copy message").click()
-    page.wait_for_function(
-        "() => document.querySelector('.contact [role=status]').textContent.startsWith('Message')"
-    )
+    assert status_text(page, "message").startswith("Message copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert "status code 0xCAA20003" in copied
     assert f"Help page: {base_url}{CODE_PAGE}" in copied
     assert "[date and time]" not in copied  # the browser filled in the time
     assert re.search(r"When it started: .*2\d{3}", copied)
     screenshot(page, "contact-copied")
+
+
+def test_the_code_copied_confirmation_stands_next_to_the_button_on_a_phone(open_page):
+    page = open_page(
+        CODE_PAGE, width=390, height=844, permissions=["clipboard-read", "clipboard-write"]
+    )
+    button = page.get_by_role("button", name="Copy code")
+    button.click()
+    assert status_text(page).startswith("Code copied")
+    below = page.locator("#code-copy-status").bounding_box()["y"]
+    box = button.bounding_box()
+    assert 0 <= below - (box["y"] + box["height"]) < 60, "the confirmation is not by the button"
+    assert page.locator("#message-copy-status").inner_text() == ""
 
 
 def test_copy_falls_back_when_the_clipboard_api_is_missing(open_page):
@@ -126,7 +137,7 @@ def test_keyboard_users_reach_the_contact_actions(open_page):
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Copy message"
     page.keyboard.press("Enter")  # buttons work from the keyboard
-    assert status_text(page)
+    assert status_text(page, "message")
 
 
 @pytest.mark.parametrize("path", ["/codes/0xCAA82EFD", "/codes/none"])

@@ -59,6 +59,8 @@ PAGE_FIELDS = {
     "keywords": Field(list, required=False),
     "nav_title": Field(str, required=False),
     "nav": Field(bool, required=False),  # false: reached from another page, not the menu
+    "audience": Field(str, required=False),  # "it": written for IT administrators
+    "definitions": Field(list, required=False),  # ids of sections that explain a term
 }
 
 

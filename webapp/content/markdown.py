@@ -23,6 +23,9 @@ from webapp.content.model import Section
 
 _EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z][A-Za-z0-9_-]*)\}\s*$")
 _EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
+# An address written out in running text ("at https://aka.ms/sspr."): it becomes a link like
+# one written as <https://aka.ms/sspr>, without the punctuation that ends the sentence.
+_BARE_ADDRESS = re.compile(r"https?://[^\s<>\"]*[^\s<>\".,;:!?)'\]]")
 SECTION_LEVELS = ("h2", "h3")
 
 
@@ -66,6 +69,35 @@ def _assign_heading_ids(state: StateCore) -> None:
         token.attrSet("id", anchor)
 
 
+def _link_bare_addresses(state: StateCore) -> None:
+    """Make each address written out in text a link (outside links and code)."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        depth = 0
+        for child in token.children:
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type != "text" or depth or not _BARE_ADDRESS.search(child.content):
+                children.append(child)
+                continue
+            position = 0
+            for match in _BARE_ADDRESS.finditer(child.content):
+                children.append(_text_token(child.content[position : match.start()]))
+                link = Token("link_open", "a", 1)
+                link.attrSet("href", match.group())
+                children += [link, _text_token(match.group()), Token("link_close", "a", -1)]
+                position = match.end()
+            children.append(_text_token(child.content[position:]))
+        token.children = [c for c in children if c.type != "text" or c.content]
+
+
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
 def _plain_text(inline: Token) -> str:
     parts = []
     for child in inline.children or ():
@@ -79,6 +111,7 @@ def _plain_text(inline: Token) -> str:
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.core.ruler.after("inline", "heading_ids", _assign_heading_ids)
+    md.core.ruler.after("heading_ids", "bare_addresses", _link_bare_addresses)
 
     def link_open(renderer, tokens, idx, options, env):  # type: ignore[no-untyped-def]
         token = tokens[idx]

@@ -39,6 +39,8 @@ AADSTS_FAMILY = "AADSTS"
 
 FIXERS = ("you", "it", "wait")
 """Who can fix a code: the person, only IT, or nobody (wait and try again)."""
+AUDIENCES = ("everyone", "it")
+"""Whom a page is written for: everyone, or IT administrators (it ranks below the others)."""
 
 SOURCE_HOSTS = ("learn.microsoft.com", "support.microsoft.com")
 """Where the source of a part for IT may point: Microsoft's documentation and support pages."""
@@ -170,6 +172,11 @@ class Page:
     keywords: tuple[str, ...] = ()
     nav_title: str = ""  # short name for the navigation bar; the title when not given
     in_nav: bool = True  # listed in the navigation bar, the footer and the home page
+    audience: str = "everyone"  # one of AUDIENCES
+    # Sections that explain a term rather than solve a problem: no "Did this solve your
+    # problem?" after them.
+    definitions: frozenset[str] = frozenset()
+    linked_pages: tuple[str, ...] = ()  # slugs of the site's pages its text links to
     source: str = ""  # file the page came from, for error messages
     language: str = "en"
 
@@ -208,6 +215,19 @@ class Content:
             return entry.contact
         family = next((f for f in self.families if code.startswith(f.prefix)), None)
         return family.contact if family is not None else None
+
+    def nav_page_of(self, slug: str) -> str | None:
+        """The navigation entry a page belongs to: itself when it is in the navigation; else
+        the navigation page that lists it (when several link to it, the one that links to the
+        most pages out of the navigation: the guides' overview)."""
+        page = self.page_by_slug.get(slug)
+        if page is None or page.in_nav:
+            return page.slug if page else None
+        hidden = {p.slug for p in self.pages if not p.in_nav}
+        listing = [p for p in self.nav_pages if slug in p.linked_pages]
+        if not listing:
+            return None
+        return max(listing, key=lambda p: len(hidden.intersection(p.linked_pages))).slug
 
     @property
     def nav_pages(self) -> tuple[Page, ...]:

@@ -19,6 +19,7 @@ from webapp.content.links import link_checker
 from webapp.content.local import BODY, LOCAL_ONLY, SLUG, Layer, Table
 from webapp.content.model import (
     AADSTS_FAMILY,
+    AUDIENCES,
     MIN_ALIAS_LENGTH,
     NO_CODE,
     CodeEntry,
@@ -274,8 +275,24 @@ class Reader:
         if body is None:
             self.problems.add(path, "", "has no text after the front matter")
             return None
+        audience = meta.get("audience", "everyone")
+        if audience not in AUDIENCES:
+            self.problems.add(
+                path,
+                "front matter",
+                f"audience '{audience}' is unknown: write one of " + ", ".join(AUDIENCES),
+            )
+            return None
         rendered = markdown.render(body, self.rules.link_prefix)
         self.links.append((path, "body", slug, rendered.links))
+        definitions = frozenset(meta.get("definitions", ()))
+        anchors = {s.anchor for s in rendered.sections if s.anchor}
+        for anchor in sorted(definitions - anchors):
+            self.problems.add(
+                path, "front matter", f"definitions: no section has the id '{anchor}'"
+            )
+        if not definitions <= anchors:
+            return None
         return Page(
             slug=slug,
             title=meta["title"].strip(),
@@ -286,6 +303,15 @@ class Reader:
             keywords=tuple(meta.get("keywords", ())),
             nav_title=meta.get("nav_title", "").strip() or meta["title"].strip(),
             in_nav=meta.get("nav", True),
+            audience=audience,
+            definitions=definitions,
+            linked_pages=tuple(
+                dict.fromkeys(
+                    link[1:].split("#", 1)[0].split("?", 1)[0]
+                    for link in rendered.links
+                    if link.startswith("/") and not link.startswith("//")
+                )
+            ),
             source=self.problems.name(path),
             language=self.language,
         )

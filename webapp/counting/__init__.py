@@ -40,11 +40,14 @@ from webapp.search.normalise import normalise_code
 from webapp.storage import EXTENSION_KEY as STORAGE_KEY
 from webapp.storage import LOOKUP_OTHER, MISS_CODE, Storage
 
-__all__ = ["Counting", "init_alerts", "init_app"]
+__all__ = ["LANDED_KEY", "Counting", "init_alerts", "init_app"]
 
 log = logging.getLogger(__name__)
 
 CODE_PAGE, API_CODE, SEARCH = "codes.code", "api.code", "search.search"
+# WSGI environ: the code a search answered with the code's own page (a pasted error, whose IDs
+# must travel in no other address); counted as that page would be.
+LANDED_KEY = "webapp.counting.landed"
 _THANKS = ANSWERED_ARG + "="
 
 
@@ -76,7 +79,11 @@ class Counting:
         body = self.wsgi_app(environ, start_response)
         if endpoint == SEARCH and environ.get("REQUEST_METHOD") == "GET":
             try:  # after the answer: its view, if it ran, has said what the search counts as
-                self._count_search(environ)
+                landed = environ.get(LANDED_KEY)
+                if landed:
+                    self._count(CODE_PAGE, landed, environ)
+                else:
+                    self._count_search(environ)
             except Exception:
                 log.exception("A search could not be counted")
         timer = self._timers.get(endpoint)

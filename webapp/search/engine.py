@@ -6,6 +6,7 @@ both ask it, so they always agree.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,11 +14,15 @@ from dataclasses import dataclass
 from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
 from webapp.search.families import Explanation, explain, family_of
 from webapp.search.identifiers import without_identifiers
-from webapp.search.index import Document, Hit, WordIndex
+from webapp.search.index import Document, Field, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
+from webapp.search.table import CodeGroup, code_groups
 from webapp.search.text import Analyzer
 
-RELATED_LIMIT = 6  # codes of the same family listed under a code's page
+RELATED_LIMIT = 6  # codes of the same problem listed under a code's page
+# How much two codes' titles and keywords must share to be the same problem: about one word
+# that one code in twenty holds, or two more common ones.
+RELATED_MIN_WEIGHT = 3.0
 # A long paste is read whole for a code; its words are searched from its start, IDs left out.
 MAX_QUERY_FOR_WORDS = 200
 
@@ -27,7 +32,8 @@ GUIDE_BOOST, FULL_ANSWER_BOOST = 2.0, 2.0
 FULL_ANSWER_STEPS = 4  # what a full answer has; the catalogue's short entries have 1 to 3
 
 # Field weights: a title and the words authors add as keywords count more than body text.
-TITLE, KEYWORDS, BODY, MINOR = 3.0, 2.5, 1.0, 0.5
+TITLE, KEYWORDS = Field("title", 3.0), Field("keywords", 2.5)
+BODY, MINOR = Field("body", 1.0), Field("minor", 0.5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,21 @@ class SearchEngine:
             if family is not None:
                 by_family[family.prefix].append(entry)
         self._by_family = {prefix: tuple(entries) for prefix, entries in by_family.items()}
+        self.table: tuple[CodeGroup, ...] = code_groups(content)
+        # What each code is about, for related codes: the terms of its title and keywords, and
+        # how distinctive each term is (its inverse document frequency over the codes).
+        self._cause_words = {
+            e.code: frozenset(
+                t for _, t in self.analyzer.surface_terms(" ".join((e.title, *e.keywords)))
+            )
+            for e in content.codes
+        }
+        counts: dict[str, int] = defaultdict(int)
+        for words in self._cause_words.values():
+            for word in words:
+                counts[word] += 1
+        total = max(len(self._cause_words), 1)
+        self._cause_weight = {w: math.log(total / n) for w, n in counts.items()}
 
     def resolve(self, typed: str) -> Resolution:
         return self.resolver.resolve(typed)
@@ -73,8 +94,26 @@ class SearchEngine:
     def explain(self, code: str) -> Explanation:
         return explain(code, self.content)
 
-    def related(self, code: str) -> tuple[CodeEntry, ...]:
-        """A few other codes of the same family, the nearest numbers first."""
+    def related(self, entry: CodeEntry) -> tuple[CodeEntry, ...]:
+        """Other codes for the same problem: of the same family, fixed by the same people, and
+        sharing distinctive words of their titles and keywords (the rarer a word, the more it
+        counts). None when no code is that close: numeric neighbours are no help."""
+        family = family_of(entry.code, self.content)
+        if family is None:
+            return ()
+        words = self._cause_words[entry.code]
+        scored = []
+        for other in self._by_family.get(family.prefix, ()):
+            if other.code == entry.code or other.fixer != entry.fixer:
+                continue
+            shared = sum(self._cause_weight[w] for w in words & self._cause_words[other.code])
+            if shared >= RELATED_MIN_WEIGHT:
+                scored.append((-shared, other.code, other))
+        scored.sort(key=lambda item: item[:2])
+        return tuple(other for _, _, other in scored[:RELATED_LIMIT])
+
+    def same_family(self, code: str) -> tuple[CodeEntry, ...]:
+        """A few codes of the family of a code the table lacks, the nearest numbers first."""
         family = family_of(code, self.content)
         if family is None:
             return ()
@@ -113,7 +152,7 @@ class SearchEngine:
         )
 
 
-def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, float]]]]:
+def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, Field]]]]:
     """(document, weighted fields) for every code and every page section."""
     for entry in content.codes:
         text = " ".join((entry.summary_text, *entry.steps_text))
@@ -133,6 +172,14 @@ def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, flo
                 fields += [(" ".join(page.keywords), KEYWORDS), (page.description, BODY)]
             title = f"{page.title}: {heading}" if section.heading else page.title
             yield (
-                Document(PAGE, page.slug, section.anchor, title, section.text, GUIDE_BOOST),
+                Document(
+                    PAGE,
+                    page.slug,
+                    section.anchor,
+                    title,
+                    section.text,
+                    GUIDE_BOOST,
+                    for_it=page.audience == "it",
+                ),
                 fields,
             )

@@ -1,6 +1,10 @@
 """A ranked, forgiving full-text index over codes and page sections, built once per process.
 
-Ranking is BM25 over weighted fields (a title counts more than body text). A query word finds
+Ranking is BM25F: each field (title, keywords, body …) has a weight, and a word's count in a
+field is set against that field's own average length before the fields are added up and
+saturated. So a long, thorough answer is discounted for its long body only, not for the words
+its title and keywords hold, and a short entry that merely mentions a word once does not
+outrank the answer whose keywords say it is about that word. A query word finds
 its stem; the last word, or one the index does not know, also finds words it is the start of
 ("creden" -> "credentials"); a word still unknown is matched to the nearest known words by
 edit distance with RapidFuzz ("proxxy" -> "proxy"). Results that match every query word rank
@@ -34,6 +38,7 @@ from markupsafe import Markup, escape
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from webapp.content.model import PAGE
 from webapp.search.text import Analyzer
 
 K1, B = 1.2, 0.75
@@ -46,11 +51,30 @@ PREFIX_FACTOR = 0.8
 WORD_PREFIX_FACTOR = 0.5
 JOINED_FACTOR = 1.0  # a joined neighbour pair counts like a word
 FUZZY_FACTORS = {1: 0.7, 2: 0.5}
+# A query of several words found together (a phrase; part of one earns part of the bonus) in
+# the text or in a title, or all of them
+# in a title. Not for one word: the title's field weight already says it, and a short entry
+# whose title merely holds the word ("out of date") must not outrank the answer about it.
 PHRASE_BONUS, TITLE_BONUS, TITLE_PHRASE_BONUS = 1.6, 1.5, 3.0
 # A query that is a whole title, word for word ("why can't I sign in"), is that document.
 EXACT_TITLE_BONUS = 100.0
+# Pages for IT rank below the person's own unless the query holds IT's own words: words that
+# more than twice as many sections for IT hold as other pages' sections ("dsregcmd").
+FOR_IT_FACTOR = 0.4
+# A long sentence may hold a word the answer lacks ("won't *let* me sign in after a password
+# change"): a query of LONG_QUERY words or more keeps results missing one word in three.
+LONG_QUERY = 4
 RERANK_DEPTH = 1000  # title bonuses are applied to this many best candidates
 SNIPPET_WORDS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A kind of text a document has: its weight, and how much its length is discounted."""
+
+    name: str
+    weight: float
+    length_discount: float = B  # BM25's b for this field: 0 none, 1 in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +87,7 @@ class Document:
     title: str
     text: str  # plain text the snippet is cut from
     boost: float = 1.0  # how much more this document counts than an ordinary one
+    for_it: bool = False  # written for IT administrators rather than for the person
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +141,8 @@ class WordIndex:
         self._words_of = functools.lru_cache(maxsize=4096)(analyzer.words)
         self.documents: list[Document] = []
         self.boosts = np.ones(0, dtype=np.float32)
+        self.for_it = np.zeros(0, dtype=bool)
+        self.it_terms: frozenset[str] = frozenset()
         self.postings: dict[str, Posting] = {}
         self.title_terms: list[frozenset[str]] = []
         self.title_phrases: list[str] = []  # folded title words, stop words kept, " "-joined
@@ -128,23 +155,25 @@ class WordIndex:
     def build(
         cls,
         analyzer: Analyzer,
-        entries: Iterable[tuple[Document, list[tuple[str, float]]]],
+        entries: Iterable[tuple[Document, list[tuple[str, Field]]]],
     ) -> WordIndex:
-        """Index documents, each given with its fields as (text, weight) pairs.
+        """Index documents, each given with its fields as (text, field) pairs.
 
         The first field is taken as the title.
         """
         index = cls(analyzer)
-        # One row per word occurrence: (document, term id, field weight). The term
-        # frequencies, BM25 weights and postings are then computed with NumPy in one go.
+        # One row per word occurrence: (document, term id, field). The term frequencies, BM25F
+        # weights and postings are then computed with NumPy in one go.
         vocabulary = _TermIds()
+        field_ids: dict[Field, int] = {}
         rows_document: list[int] = []
         rows_term: list[int] = []
-        rows_weight: list[float] = []
-        lengths: list[float] = []
+        rows_field: list[int] = []
+        rows_share: list[float] = []  # a joined neighbour pair counts JOINED_FACTOR of a word
+        lengths: list[tuple[int, int, int]] = []  # (document, field, words)
         for doc_id, (document, fields) in enumerate(entries):
-            length = 0.0
-            for position, (text, weight) in enumerate(fields):
+            for position, (text, kind) in enumerate(fields):
+                field_id = field_ids.setdefault(kind, len(field_ids))
                 pairs = analyzer.surface_terms(text)
                 terms = [t for _, t in pairs]
                 index.surface_term.update(pairs)
@@ -154,29 +183,47 @@ class WordIndex:
                 ids = list(map(vocabulary.__getitem__, terms + joined))
                 rows_term.extend(ids)
                 rows_document.extend([doc_id] * len(ids))
-                rows_weight.extend([weight] * len(terms) + [weight * JOINED_FACTOR] * len(joined))
-                length += weight * len(terms)
+                rows_field.extend([field_id] * len(ids))
+                rows_share.extend([1.0] * len(terms) + [JOINED_FACTOR] * len(joined))
+                lengths.append((doc_id, field_id, len(terms)))
                 if position == 0:
                     index.title_terms.append(frozenset(terms))
                     index.title_phrases.append(f" {' '.join(analyzer.surfaces(text))} ")
             index.documents.append(document)
-            lengths.append(length)
         index.boosts = np.asarray([d.boost for d in index.documents], dtype=np.float32)
+        index.for_it = np.asarray([d.for_it for d in index.documents], dtype=bool)
         if not index.documents or not vocabulary:
             return index
 
         count, size = len(index.documents), len(vocabulary)
-        # Sum the weights of each (document, term) pair: its weighted term frequency.
-        keys = np.asarray(rows_document, dtype=np.int64) * size + np.asarray(rows_term)
+        kinds = sorted(field_ids, key=field_ids.__getitem__)
+        # Each field's length in each document, and its average over the documents that have
+        # the field: a title is long or short among titles, a body among bodies.
+        field_length = np.zeros((count, len(kinds)), dtype=np.float32)
+        for doc_id, field_id, words in lengths:
+            field_length[doc_id, field_id] += words
+        has_field = field_length > 0
+        average = field_length.sum(axis=0) / np.maximum(has_field.sum(axis=0), 1)
+        discount = np.asarray([k.length_discount for k in kinds], dtype=np.float32)
+        weight = np.asarray([k.weight for k in kinds], dtype=np.float32)
+        norms = 1 - discount + discount * field_length / np.maximum(average, 1e-9)
+        # Sum each (document, term) pair's occurrences over the fields, each weighed by its
+        # field and set against the field's length: BM25F's pseudo-frequency.
+        document_ids = np.asarray(rows_document, dtype=np.int64)
+        field_index = np.asarray(rows_field, dtype=np.int64)
+        share = (
+            np.asarray(rows_share, dtype=np.float32)
+            * weight[field_index]
+            / norms[document_ids, field_index]
+        )
+        keys = document_ids * size + np.asarray(rows_term)
         unique_keys, inverse = np.unique(keys, return_inverse=True)
-        tf = np.bincount(inverse, weights=np.asarray(rows_weight)).astype(np.float32)
+        tf = np.bincount(inverse, weights=share).astype(np.float32)
         documents = (unique_keys // size).astype(np.int32)
         term_ids = unique_keys % size
         document_frequency = np.bincount(term_ids, minlength=size)
         idf = np.log1p((count - document_frequency + 0.5) / (document_frequency + 0.5))
-        doc_lengths = np.asarray(lengths, dtype=np.float32)
-        norms = K1 * (1 - B + B * doc_lengths / max(float(doc_lengths.mean()), 1e-9))
-        weights = (idf[term_ids] * tf * (K1 + 1) / (tf + norms[documents])).astype(np.float32)
+        weights = (idf[term_ids] * tf * (K1 + 1) / (tf + K1)).astype(np.float32)
         # Group by term; a stable sort keeps each term's documents in ascending order.
         order = np.argsort(term_ids, kind="stable")
         bounds = np.searchsorted(term_ids[order], np.arange(size + 1))
@@ -184,12 +231,28 @@ class WordIndex:
         for term, term_id in vocabulary.items():
             start, end = bounds[term_id], bounds[term_id + 1]
             index.postings[term] = Posting(documents[start:end], weights[start:end])
+        index.it_terms = index._terms_of_it()
         index.sorted_surfaces = sorted(index.surface_term)
         by_length: dict[int, list[str]] = defaultdict(list)
         for surface in index.sorted_surfaces:
             by_length[len(surface)].append(surface)
         index.surfaces_by_length = dict(by_length)
         return index
+
+    def _terms_of_it(self) -> frozenset[str]:
+        """Words (not joined pairs) in more than twice as many sections for IT as other pages."""
+        if not self.for_it.any():
+            return frozenset()
+        pages = np.asarray([d.kind == PAGE for d in self.documents], dtype=bool)
+        own: set[str] = set()
+        for term in set(self.surface_term.values()):
+            posting = self.postings.get(term)
+            if posting is None:
+                continue
+            in_it = int(self.for_it[posting.documents].sum())
+            if in_it > 2 * int((pages & ~self.for_it)[posting.documents].sum()):
+                own.add(term)
+        return frozenset(own)
 
     # -- querying -------------------------------------------------------------------------
 
@@ -271,15 +334,21 @@ class WordIndex:
         if most == 0:
             return WordResults((), spellings)
         scores *= self.boosts
-        # More words narrow the results: only the documents matching the most words stay.
-        candidates = np.flatnonzero(covered == most) if most > 1 else np.flatnonzero(covered)
-        if len(joined) and all(word in self.postings for word in joined):
-            phrase = np.ones(len(self.documents), dtype=bool)
+        if not any(term in self.it_terms for e in expansions for term in e.exact):
+            scores[self.for_it] *= FOR_IT_FACTOR
+        # More words narrow the results: only the documents matching the most words stay (in
+        # a long query, all but one word in three).
+        slack = len(expansions) // 3 if len(expansions) >= LONG_QUERY else 0
+        least = max(most - slack, 1 if most == 1 else 2)
+        candidates = np.flatnonzero(covered >= least)
+        if joined:
+            # The query's neighbouring words found next to each other: the whole query as a
+            # phrase earns PHRASE_BONUS, and part of it the same share of the bonus's power.
+            pairs_held = np.zeros(len(self.documents), dtype=np.float32)
             for word in joined:
-                has = np.zeros(len(self.documents), dtype=bool)
-                has[self.postings[word].documents] = True
-                phrase &= has
-            scores[phrase] *= PHRASE_BONUS
+                if word in self.postings:
+                    pairs_held[self.postings[word].documents] += 1
+            scores *= np.float32(PHRASE_BONUS) ** (pairs_held / len(joined))
 
         candidate_scores = scores[candidates]
         if len(candidates) > RERANK_DEPTH:
@@ -288,13 +357,14 @@ class WordIndex:
         query_terms = frozenset(terms)
         # The whole query, stop words too, as words of a title: "why can't I sign in".
         query_phrase = f" {' '.join(self.analyzer.surfaces(query))} "
+        several = len(query_terms) > 1
         ranked = []
         for doc_id, score in zip(candidates.tolist(), candidate_scores.tolist(), strict=True):
             if query_phrase == self.title_phrases[doc_id]:
                 score *= EXACT_TITLE_BONUS
-            elif query_phrase in self.title_phrases[doc_id]:
+            elif several and query_phrase in self.title_phrases[doc_id]:
                 score *= TITLE_PHRASE_BONUS
-            elif query_terms <= self.title_terms[doc_id]:
+            elif several and query_terms <= self.title_terms[doc_id]:
                 score *= TITLE_BONUS
             ranked.append((score, doc_id))
         ranked.sort(key=lambda pair: (-pair[0], pair[1]))  # ties: content order

@@ -28,8 +28,9 @@ ENGLISH_STOP_WORDS = frozenset(
 GERMAN_STOP_WORDS = frozenset(
     (
         "aber als am an auch auf aus bei bin bis bist da damit dann das dass dem den der des "
-        "die dies diese dieser dieses du durch ein eine einem einen einer eines er es für hat "
-        "hatte ich ihr im in ist ja kann kein keine mein meine mit muss nach nicht noch nur ob "
+        "die dies diese dieser dieses dich dir du durch ein eine einem einen einer eines er es für "
+        "hat hatte ich ihr im in ist ja kann kein keine man mein meine mich mir mit muss nach "
+        "nicht noch nur ob "
         "oder ohne sich sie sind so um und uns von vor war warum was weil wenn wer wie wir "
         "wird wo zu zum zur"
     ).split()
@@ -55,6 +56,11 @@ SNOWBALL_LANGUAGES = {
     "tr": "turkish",
 }
 STOP_WORDS = {"en": ENGLISH_STOP_WORDS, "de": GERMAN_STOP_WORDS}
+# The English content is written in British spelling; American spellings people type
+# ("license", "organization") stem differently, so their stems are mapped onto the British ones.
+SPELLING_VARIANTS = {
+    "en": {"licens": "licenc", "unlicens": "unlicenc", "organiz": "organis", "recogn": "recognis"}
+}
 # German readers write umlauts out when their keyboard lacks them ("zeitueberschreitung");
 # folding both spellings to the written-out form makes them one word.
 TRANSLITERATIONS = {"de": str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})}
@@ -90,6 +96,7 @@ class Analyzer:
         self.stop_words = STOP_WORDS.get(language, frozenset())
         self._transliteration = TRANSLITERATIONS.get(language)
         self._stemmer = snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(language, "english"))
+        self._variants = SPELLING_VARIANTS.get(language, {})
         # word as written -> (surface, term); content has a small vocabulary, so this stays
         # small, and it turns the analysis of each word into one dictionary look-up.
         self._known: dict[str, tuple[str, str]] = {}
@@ -100,6 +107,7 @@ class Analyzer:
         if known is None:
             surface = fold(word, self._transliteration)
             term = "" if surface in self.stop_words else self._stemmer.stemWord(surface)
+            term = self._variants.get(term, term)
             known = (surface, term)
             if len(self._known) < 200_000:  # bounded: queries can bring any word
                 self._known[word] = known

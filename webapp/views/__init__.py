@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 
 from webapp.addresses import external_url
 from webapp.content import current_content
@@ -31,5 +31,12 @@ def init_app(app: Flask) -> None:
             "site_name": site_name(),
             "script_words": script_words,
             "nav_pages": current_content().nav_pages,
+            "nav_current": _nav_current(),
             "it_contact": contact_for(),
         }
+
+
+def _nav_current() -> str | None:
+    """The slug of the navigation entry this request's page belongs to (a guide: Guides)."""
+    slug = (request.view_args or {}).get("slug") if request.endpoint == "pages.page" else None
+    return current_content().nav_page_of(slug) if isinstance(slug, str) else None

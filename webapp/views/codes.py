@@ -8,30 +8,58 @@ outside the view, on every request, cached or not (:mod:`webapp.counting`).
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
 from webapp.caching import personal, public
-from webapp.content import current_content
-from webapp.content.model import code_number
 from webapp.feedback import ANSWERED_ARG
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
 from webapp.search.identifiers import PastedDetails, holds_identifiers
+from webapp.search.table import CodeGroup, TableFilter, problems
 from webapp.site_texts import contact_for
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
+TABLE_ARGS = ("family", "fixer", "q")  # in TableFilter's order
+MAX_TABLE_TEXT = 100
+
 
 @bp.get("")
-@public
+@public(query=TABLE_ARGS)
 def table() -> ResponseReturnValue:
-    codes = current_content().codes
+    """Every code, by family; ``family``, ``fixer`` and ``q`` narrow it (a GET form, so it works
+    without JavaScript; the script narrows the same rows as people type)."""
+    groups = current_engine().table
+    chosen = TableFilter(*(request.args.get(name, "").strip() for name in TABLE_ARGS))
+    wrong = problems(chosen, groups)
+    if len(chosen.text) > MAX_TABLE_TEXT:
+        wrong.append("q")
+    if wrong:
+        # Shown unnarrowed, with what was typed kept in the form and what was wrong said.
+        return render_table(groups, TableFilter(text=chosen.text), chosen, wrong), 400
+    return render_table(groups, chosen, chosen, [])
+
+
+def render_table(
+    groups: tuple[CodeGroup, ...], applied: TableFilter, typed: TableFilter, wrong: list[str]
+) -> str:
+    kept = {
+        entry.code
+        for group in groups
+        for entry in group.entries
+        if not applied.active or applied.keeps(group, entry)
+    }
     return render_template(
         "codes/table.html",
-        app_codes=[entry for entry in codes if not entry.is_aadsts],
-        entra_codes=sorted((e for e in codes if e.is_aadsts), key=lambda e: code_number(e.code)),
+        groups=groups,
+        kept=kept,
+        total=sum(len(group.entries) for group in groups),
+        narrowed=applied.active,
+        typed=typed,
+        wrong=wrong,
+        max_text=MAX_TABLE_TEXT,
     )
 
 
@@ -64,7 +92,7 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
             "codes/code.html",
             entry=found.entry,
             explanation=engine.explain(code),
-            related=engine.related(code),
+            related=engine.related(found.entry),
             message=message_for_it(code, found.entry.title, page_url, contact, details),
             contact=contact,
         )
@@ -73,7 +101,7 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
         code=code,
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
-        related=engine.related(code),
+        related=engine.same_family(code),
         message=message_for_it(code, None, page_url, contact, details),
         contact=contact,
     ), 404
