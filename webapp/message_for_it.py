@@ -9,7 +9,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from webapp.config import settings_of
-from webapp.content.model import NO_CODE
+from webapp.content.model import NAMED_CODE, NO_CODE
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,9 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
     if code == NO_CODE:
         what = _("Teams keeps asking me to re-enter my smart card PIN, with no status code")
         subject = _("Teams sign-in: smart card PIN prompt")
+    elif NAMED_CODE.fullmatch(code):
+        what = _("Teams won't let me sign in. It shows the error %(code)s", code=code)
+        subject = _("Teams sign-in problem: error %(code)s", code=code)
     else:
         what = _("Teams won't let me sign in. It shows status code %(code)s", code=code)
         subject = _("Teams sign-in problem: status code %(code)s", code=code)

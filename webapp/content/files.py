@@ -30,6 +30,7 @@ CODE_FIELDS = {
     "steps": Field(list),
     "contact_it": Field(str),
     "keywords": Field(list, required=False),
+    "aliases": Field(list, required=False),
 }
 FAMILY_FIELDS = {
     "prefix": Field(str),

@@ -21,6 +21,14 @@ HEX_CODE = re.compile(r"0x[0-9A-F]{8}")
 """A Windows status code in canonical form: ``0x`` and 8 upper-case hexadecimal digits."""
 AADSTS_CODE = re.compile(r"AADSTS[1-9][0-9]{3,6}")
 """A Microsoft Entra sign-in error in canonical form: ``AADSTS`` and its number."""
+NAMED_CODE = re.compile(r"(?!AADSTS|[0-9A-F]{8}$)[A-Z][A-Za-z0-9]{2,63}(?:-[1-9][0-9]{2,6})?")
+"""An error without a Windows or Entra code: Microsoft's name for it
+(``TeamsDisabledForTenantForbidden``), or ``M365-`` and the number that Microsoft 365 apps show
+in brackets ("Something went wrong [1001]")."""
+M365_NUMBER = "M365-{number}"
+"""The canonical code of a number that Microsoft 365 apps show in brackets."""
+MIN_ALIAS_LENGTH = 12
+"""An alias shorter than this would catch ordinary searches (it must name one error)."""
 AADSTS_LOOKUP = "https://login.microsoftonline.com/error?code={number}"
 """Microsoft's live look-up of an AADSTS code: its current official text."""
 
@@ -34,8 +42,19 @@ FIXERS = ("you", "it", "wait")
 
 
 def is_canonical_code(code: str) -> bool:
-    """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``)."""
-    return bool(HEX_CODE.fullmatch(code) or AADSTS_CODE.fullmatch(code))
+    """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``, or a
+    named error: ``TeamsDisabledForTenantForbidden``, ``M365-1001``)."""
+    return bool(
+        HEX_CODE.fullmatch(code) or AADSTS_CODE.fullmatch(code) or NAMED_CODE.fullmatch(code)
+    )
+
+
+def alias_key(text: str) -> str:
+    """How an alias and typed text are compared: lower case, without apostrophes ("you're" and
+    "youre" are one word), British "organisation" as Microsoft's "organization", and every run
+    of other characters one space."""
+    text = re.sub("['\u2018\u2019]", "", text.casefold()).replace("organis", "organiz")
+    return " ".join(re.findall(r"\w+", text))
 
 
 def code_number(code: str) -> int:
@@ -74,6 +93,8 @@ class CodeEntry:
     language: str = "en"  # the language this entry is written in (English when untranslated)
     name: str = ""  # Microsoft's own name for the code, when it has one
     fixer: str = ""  # one of FIXERS: who can fix it
+    # Other ways the error is shown: a message without a code, Microsoft's other name for it.
+    aliases: tuple[str, ...] = ()
 
     @property
     def anchor(self) -> str:
@@ -82,6 +103,11 @@ class CodeEntry:
     @property
     def is_aadsts(self) -> bool:
         return self.code.startswith(AADSTS_FAMILY)
+
+    @property
+    def is_named(self) -> bool:
+        """An error without a Windows or Entra code (a name, or a Microsoft 365 app's number)."""
+        return bool(NAMED_CODE.fullmatch(self.code))
 
     @property
     def lookup_url(self) -> str | None:

@@ -18,11 +18,13 @@ from webapp.content.files import PAGE_FIELDS, check_fields, read_toml_tables, sp
 from webapp.content.links import link_checker
 from webapp.content.model import (
     AADSTS_FAMILY,
+    MIN_ALIAS_LENGTH,
     NO_CODE,
     CodeEntry,
     Content,
     Family,
     Page,
+    alias_key,
     is_canonical_code,
 )
 from webapp.content.problems import Problems
@@ -53,6 +55,7 @@ class Reader:
         self.rules = rules
         self.reserved = reserved
         self.links: _PendingLinks = []
+        self.alias_owner: dict[str, str] = {}  # alias key: the entry it names
 
     # -- Markdown fields --------------------------------------------------------------------
 
@@ -111,15 +114,17 @@ class Reader:
                 path,
                 label,
                 f"code '{code}' is malformed: write '0x' and 8 hexadecimal digits in capitals "
-                "(like 0xCAA20003), 'AADSTS' and the number (like AADSTS50126), or 'none' for "
-                "the entry without a code",
+                "(like 0xCAA20003), 'AADSTS' and the number (like AADSTS50126), Microsoft's "
+                "name of an error without a number (like TeamsDisabledForTenantForbidden), "
+                "'M365-' and the number in brackets (like M365-1001), or 'none' for the "
+                "entry without a code",
             )
             return None
         if code in codes:
             self.problems.add(path, label, f"duplicate code {code} (already in {where[code]})")
             return None
         facts = self.rules.code_facts(path, label, code, data)
-        if facts is None:
+        if facts is None or not self._aliases_fit(path, label, facts["aliases"]):
             return None
         summary, summary_text = self._markdown(path, label, data["summary"])
         contact, contact_text = self._markdown(path, label, data["contact_it"])
@@ -137,6 +142,26 @@ class Reader:
             language=self.language,
             **facts,
         )
+
+    def _aliases_fit(self, path: Path, label: str, aliases: tuple[str, ...]) -> bool:
+        """Each alias is long enough to name one error and names no other entry's."""
+        fit = True
+        for alias in aliases:
+            key = alias_key(alias)
+            if len(key) < MIN_ALIAS_LENGTH:
+                self.problems.add(
+                    path,
+                    label,
+                    f"alias '{alias}' is too short to name one error: write at least "
+                    f"{MIN_ALIAS_LENGTH} letters and digits, like the whole message",
+                )
+                fit = False
+            elif self.alias_owner.setdefault(key, label) != label:
+                self.problems.add(
+                    path, label, f"alias '{alias}' already names {self.alias_owner[key]}"
+                )
+                fit = False
+        return fit
 
     # -- families ------------------------------------------------------------------------
 

@@ -69,7 +69,7 @@ class Original:
                 path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
             )
             return None
-        return {"name": name, "fixer": fixer}
+        return {"name": name, "fixer": fixer, "aliases": tuple(data.get("aliases", ()))}
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         decoder = data.get("decoder")
@@ -131,7 +131,10 @@ class Translation:
                 path, label, f"translates code {code}, which the default language lacks"
             )
             return None
-        return {"name": original.name, "fixer": original.fixer}
+        # The original's aliases hold in every language (Teams in English on a German
+        # computer shows the English message); a translation adds the messages in its language.
+        aliases = original.aliases + tuple(data.get("aliases", ()))
+        return {"name": original.name, "fixer": original.fixer, "aliases": aliases}
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         original = next((f for f in self.base.families if f.prefix == prefix), None)

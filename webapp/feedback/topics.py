@@ -12,8 +12,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from webapp.content.model import CODE, NO_CODE, PAGE, Content
-from webapp.search.normalise import normalise_code
+from webapp.content.model import CODE, NAMED_CODE, NO_CODE, PAGE, Content, is_canonical_code
 
 MAX_ABOUT_LENGTH = 200
 # The query argument of a page that thanks for an answer: ``?answered=code:0xCAA20003``.
@@ -32,7 +31,7 @@ class Topic:
         if not about or len(about) > MAX_ABOUT_LENGTH:
             return None
         kind, _, rest = about.partition(":")
-        if kind == CODE and rest and (rest == NO_CODE or normalise_code(rest) == rest):
+        if kind == CODE and rest and (rest == NO_CODE or is_canonical_code(rest)):
             return cls(CODE, rest)
         if kind == PAGE:
             slug, _, section = rest.partition("#")
@@ -61,9 +60,10 @@ class Topic:
 
     def exists(self, content: Content) -> bool:
         """Whether the site serves this: any well-formed code (its page exists even when the
-        table lacks it), or a page section with that anchor."""
+        table lacks it) but a named error only when an entry has it, or a page section with
+        that anchor."""
         if self.kind == CODE:
-            return True
+            return not NAMED_CODE.fullmatch(self.key) or self.key in content.code_by_id
         page = content.page_by_slug.get(self.key)
         return page is not None and self.section in page.anchors
 

@@ -13,7 +13,9 @@ normaliser forgives:
   the code, trailing punctuation, and a code inside a sentence ("error 0xcaa90018 at sign-in");
 - letters misread for digits: O/o for 0, I/i/l for 1 (also in the prefix: "Oxcaa20003");
 - the decimal forms other tools print for the same 32-bit value, unsigned (3399614467) and
-  signed (-895352829).
+  signed (-895352829);
+- a Windows error typed short ("error 4c7", "0x4C7"): the Win32 error that ``0x8007xxxx``
+  wraps, so ``0x800704C7``. Without ``0x`` it needs a letter; "error 1001" is a number.
 
 A bare run of eight hex-like letters (like "official") is a word, not a code: a code needs a
 ``0x`` prefix, a ``CAA`` start, or at least one real digit.
@@ -51,6 +53,21 @@ _ERROR_CODE = re.compile(
     r"(?<![0-9A-Za-z])error\s*code\s*[:#=]?\s*0*([1-9][0-9]{3,6})(?![0-9])", re.I
 )
 _BARE_NUMBER = re.compile(r"#?0*([1-9][0-9]{3,6})")
+# Microsoft 365 apps show a number in brackets: "Something went wrong. [1001]", in German
+# "Etwas ist schiefgelaufen. [1001]". People type it as "error 1001" too, or paste the whole
+# line. Which code the number is, is the resolver's question (53003 is AADSTS53003).
+_BRACKETED_NUMBER = re.compile(
+    r"(?:.*[\[(]|(?:.*\bwent\s+wrong|error)\W*)\s*#?0*([1-9][0-9]{3,6})\s*[\])]?", re.I | re.S
+)
+_NUMBER_IN_BRACKETS = re.compile(r"[\[(]\s*#?0*([1-9][0-9]{3,6})\s*[\])]")
+# A Windows error typed short, as people copy it: "error 4c7", "0x4C7", "[4c7]": the Win32
+# error number that 0x8007xxxx wraps. Without 0x it needs a letter (else it is a decimal
+# number) and a digit (else it is a word: "face", "cafe").
+_SHORT_WIN32 = re.compile(
+    r"(?:error\s*(?:code\s*)?[:#]?\s*|[\[(]\s*)?(?:0x(?P<hex>[0-9a-f]{1,4})"
+    r"|(?P<lettered>(?=[0-9a-f]{0,3}[a-f])(?=[a-f]{0,3}[0-9])[0-9a-f]{3,4}))\s*[\])]?",
+    re.I,
+)
 
 MAX_QUERY_FOR_CODES = 200  # longer text is not scanned for codes
 
@@ -84,6 +101,9 @@ def normalise_code(text: str) -> str | None:
         return f"AADSTS{entra[1]}"
     if _WHOLE_DECIMAL.fullmatch(text):
         return _from_decimal(text)
+    short = _SHORT_WIN32.fullmatch(text)
+    if short:
+        return f"0x8007{int(short['hex'] or short['lettered'], 16):04X}"
     compact = _SEPARATORS.sub("", text)
     match = _WHOLE_HEX.fullmatch(compact)
     if match and _looks_like_code(match["prefix"], match["digits"]):
@@ -105,12 +125,19 @@ def _find_in_sentence(text: str) -> str | None:
 
 
 def bare_number(text: str) -> int | None:
-    """The number, when the whole text is a bare 4- to 7-digit number (``50126``, ``#12029``).
+    """The number, when the whole text is a bare 4- to 7-digit number (``50126``, ``#12029``),
+    or the number of a Microsoft 365 app's message (``Something went wrong [1001]``,
+    ``error 1001``).
 
-    Such a number may be an Entra code typed without ``AADSTS`` or a network error number
-    (12029); the resolver decides with what the catalogue holds.
+    Such a number may be an Entra code typed without ``AADSTS``, a network error number
+    (12029) or a Microsoft 365 app's number; the resolver decides with what the catalogue holds.
     """
-    match = _BARE_NUMBER.fullmatch(text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION))
+    text = text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION)
+    match = (
+        _BARE_NUMBER.fullmatch(text)
+        or _BRACKETED_NUMBER.fullmatch(text)
+        or _NUMBER_IN_BRACKETS.search(text)
+    )
     return int(match[1]) if match else None
 
 

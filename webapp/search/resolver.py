@@ -11,9 +11,14 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from webapp.content.model import NO_CODE, CodeEntry, Content
+from webapp.content.model import M365_NUMBER, NO_CODE, CodeEntry, Content, alias_key
 from webapp.search.families import Explanation, explain
-from webapp.search.normalise import bare_number, near_code_digits, normalise_code
+from webapp.search.normalise import (
+    MAX_QUERY_FOR_CODES,
+    bare_number,
+    near_code_digits,
+    normalise_code,
+)
 
 DID_YOU_MEAN_DISTANCE = 2
 DID_YOU_MEAN_LIMIT = 3
@@ -39,6 +44,14 @@ class Resolver:
     def __init__(self, content: Content) -> None:
         self.content = content
         self._codes = [entry.code for entry in content.codes if entry.code != NO_CODE]
+        # A named error is found by its name and by its aliases (the message people see),
+        # typed alone or inside a pasted text; longest first, so the most specific one wins.
+        names = {
+            alias_key(name): entry
+            for entry in content.codes
+            for name in ((entry.code, *entry.aliases) if entry.is_named else entry.aliases)
+        }
+        self._aliases = sorted(names.items(), key=lambda item: -len(item[0]))
 
     def resolve(self, typed: str) -> Resolution:
         text = typed.strip()
@@ -47,6 +60,9 @@ class Resolver:
         code = normalise_code(text)
         if code is not None:
             return self._code(text, code)
+        named = self._named(text)
+        if named is not None:
+            return Resolution(text, named.code, named)
         number = bare_number(text)
         if number is not None:
             choices = self._codes_numbered(number)
@@ -69,9 +85,15 @@ class Resolver:
             did_you_mean=self.similar_codes(code),
         )
 
+    def _named(self, text: str) -> CodeEntry | None:
+        """The entry whose name or alias the text is or holds."""
+        key = f" {alias_key(text[:MAX_QUERY_FOR_CODES])} "
+        return next((entry for alias, entry in self._aliases if f" {alias} " in key), None)
+
     def _codes_numbered(self, number: int) -> tuple[CodeEntry, ...]:
-        """The known codes a bare number may stand for: an Entra code, a network error."""
-        candidates = [f"AADSTS{number}"]
+        """The known codes a bare number may stand for: an Entra code, a number in a Microsoft
+        365 app's brackets, a network error."""
+        candidates = [f"AADSTS{number}", M365_NUMBER.format(number=number)]
         if number in NETWORK_NUMBERS:
             candidates.append(f"0xCAA8{number:04X}")
         found = (self.content.code_by_id.get(code) for code in candidates)
