@@ -15,6 +15,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from support.apps import TEST_SECRET_KEY, make_app
 from support.content import SHIPPED_CONTENT, write_content
 from support.environment import postgres_url
+from support.oidc import start_provider
 from support.servers import start_gunicorn, stop_process
 
 from webapp import create_app
@@ -102,6 +103,28 @@ def gunicorn_site(tmp_path: Path) -> Iterator[Callable[..., tuple[int, Path]]]:
         process, port, log = start_gunicorn(tmp_path, **settings)
         started.append(process)
         return port, log
+
+    yield start
+    for process in started:
+        stop_process(process)
+
+
+# --- A real OpenID Connect provider for the IT desk's sign-in -------------------------------
+
+
+@pytest.fixture
+def oidc_provider(tmp_path: Path) -> Iterator[Callable[..., tuple[str, subprocess.Popen]]]:
+    """Start node-oidc-provider on a free loopback port (:func:`support.oidc.start_provider`):
+    ``start(redirect_uri, host="localhost", keys=None)`` returns its issuer and process. Every
+    provider started is stopped after the test."""
+    started: list[subprocess.Popen] = []
+
+    def start(
+        redirect_uri: str, host: str = "localhost", keys: Path | None = None
+    ) -> tuple[str, subprocess.Popen]:
+        issuer, process = start_provider(tmp_path, redirect_uri, host, keys)
+        started.append(process)
+        return issuer, process
 
     yield start
     for process in started:

@@ -10,6 +10,7 @@ minute a hung database used to cost.
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import secrets
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from support.apps import make_app
 from support.content import write_content
 from support.servers import start_gunicorn, stop_process, wait_until
 
@@ -247,3 +249,60 @@ def test_pages_and_searches_answer_while_the_misses_table_is_locked(site: Site) 
     finally:
         locker.rollback()
         locker.close()
+
+
+# --- Notices while the server is frozen --------------------------------------------------------
+
+
+def _page(site: Site, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(site.base + path, timeout=PAGE_BOUND_S) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def _post_notice(site: Site, secret: str, title: str) -> tuple[int, dict]:
+    request = urllib.request.Request(
+        site.base + "/api/notices",
+        data=json.dumps({"title": title}).encode(),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=PAGE_BOUND_S) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_pages_keep_the_last_notices_and_posting_says_it_failed_when_frozen(
+    site: Site, database_url: str, tmp_path: Path
+) -> None:
+    app = make_app(write_content(tmp_path / "cli-content"), tmp_path, DATABASE_URL=database_url)
+    secret = app.test_cli_runner().invoke(args=["token", "create", "runbook"]).output.split()[-1]
+    number = _post_notice(site, secret, "Sign-in is down")[1]["id"]
+
+    def every_worker_shows_it() -> bool:
+        text = site.log.read_text()
+        workers = set(re.findall(r"Booting worker with pid: (\d+)", text))
+        shown = set(re.findall(rf"Notices shown by worker (\d+): (?:[0-9, ]*\b)?{number}\b", text))
+        return len(workers) == 2 and shown >= workers
+
+    wait_until(every_worker_shows_it, what="every worker shows the notice")
+    with frozen(site.engine):
+        # Every worker's poll has met the frozen server, and kept what it had.
+        wait_until(
+            lambda: (
+                set(re.findall(r"Notices not refreshed by worker (\d+)", site.log.read_text()))
+                >= set(re.findall(r"Booting worker with pid: (\d+)", site.log.read_text()))
+            ),
+            what="every worker's poll failed",
+        )
+        for path in ("/", "/faq", "/codes/0xCAA20003", "/api/notices"):
+            for _ in range(4):
+                status, body = _page(site, path)
+                assert status == 200 and "Sign-in is down" in body, path
+        status, answer = _post_notice(site, secret, "Another one")
+        assert status == 503 and "nothing was done" in answer["message"]
+    status, answer = _post_notice(site, secret, "After the thaw")
+    assert status == 201  # the database is used again without restarting the site

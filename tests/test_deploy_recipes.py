@@ -324,3 +324,20 @@ def test_the_test_lock_keeps_the_deploy_lock_s_versions() -> None:
     """CI tests exactly what the image installs."""
     deploy, test = pins(LOCK), pins(PROJECT_ROOT / "requirements-test.lock")
     assert {name: deploy[name][0] for name in deploy} == {name: test[name][0] for name in deploy}
+
+
+def test_the_prometheus_examples_read_metrics_the_site_exposes(app) -> None:
+    scrape = yaml.safe_load((DEPLOY / "prometheus" / "scrape.yml").read_text())
+    (job,) = scrape["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    assert scrape["rule_files"] == ["signin-help-rules.yml"]
+    rules = yaml.safe_load((DEPLOY / "prometheus" / "signin-help-rules.yml").read_text())
+    (rising,) = [r for r in rules["groups"][0]["rules"] if r["alert"] == "SignInCodeRising"]
+    exposed = app.test_client().get("/metrics").get_data(as_text=True)
+    assert "# TYPE signin_help_rising_code_lookups gauge" in exposed
+    assert "signin_help_rising_code_lookups" in rising["expr"]
+
+
+def test_nginx_never_forwards_metrics() -> None:
+    conf = (DEPLOY / "nginx" / "signin-help.conf").read_text()
+    assert re.search(r"location = /metrics \{\s*return 404;\s*\}", conf)

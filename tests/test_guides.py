@@ -125,7 +125,7 @@ def test_home_page_links_to_the_first_checks(shipped_client: FlaskClient) -> Non
 CODE_LINKS = [
     ("0xCAA10010", "reset-teams#new-teams-windows"),
     ("0xCAA1001A", "first-checks#web-version"),
-    ("0xCAA90018", "password-and-sign-in-loops#password-changed"),
+    ("0xCAA90018", "password-and-sign-in-loops#keeps-asking"),
     ("AADSTS50126", "password-and-sign-in-loops#credential-manager"),
     ("AADSTS50173", "password-and-sign-in-loops#keychain"),
     ("AADSTS70000", "reset-teams#new-teams-windows"),

@@ -8,6 +8,7 @@ import json
 import logging
 import re
 import time
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -258,17 +259,58 @@ def test_the_json_access_log_keeps_paths_but_no_query_strings(
     assert "jane" not in stream.getvalue()
 
 
+def words_environ() -> dict:
+    """A search for plain words, reached from another search."""
+    return {
+        **search_environ(),
+        "QUERY_STRING": "q=proxy+error",
+        "RAW_URI": "/de/search?q=proxy+error",
+        "HTTP_REFERER": "https://help.example.org/de/search?q=proxy",
+    }
+
+
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_log_queries_keeps_them(monkeypatch: pytest.MonkeyPatch, log_format: str) -> None:
     monkeypatch.setenv("LOG_QUERIES", "1")
     if log_format == "text":
-        line = text_access_line(monkeypatch, search_environ())
-        assert '"GET /de/search?q=jane.doe%40example.org HTTP/1.1"' in line
-        assert "https://help.example.org/de/search?q=jane+doe" in line
+        line = text_access_line(monkeypatch, words_environ())
+        assert '"GET /de/search?q=proxy+error HTTP/1.1"' in line
+        assert "https://help.example.org/de/search?q=proxy" in line
         return
     logger, stream = gunicorn_logger(monkeypatch, "json")
-    logger.access(FakeResponse(), None, search_environ(), timedelta(milliseconds=2))
-    assert json.loads(stream.getvalue())["query"] == "q=jane.doe%40example.org"
+    logger.access(FakeResponse(), None, words_environ(), timedelta(milliseconds=2))
+    assert json.loads(stream.getvalue())["query"] == "q=proxy+error"
+
+
+PASTED_ID = "6f0e7b8c-1234-4a5b-9c0d-7e8f9a0b1c2d"
+
+
+def pasted_environ() -> dict:
+    """A search for a pasted sign-in error with someone's IDs, an address and an e-mail."""
+    query = f"q=Error+Code%3A+50126+Request+Id%3A+{PASTED_ID}+jane.doe%40example.org+10.1.2.3"
+    return {
+        **search_environ(),
+        "QUERY_STRING": query,
+        "RAW_URI": f"/de/search?{query}",
+        "HTTP_REFERER": f"https://help.example.org/de/search?{query}",
+    }
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_log_queries_masks_ids_addresses_and_emails(
+    monkeypatch: pytest.MonkeyPatch, log_format: str
+) -> None:
+    monkeypatch.setenv("LOG_QUERIES", "1")
+    if log_format == "text":
+        line = text_access_line(monkeypatch, pasted_environ())
+    else:
+        logger, stream = gunicorn_logger(monkeypatch, "json")
+        logger.access(FakeResponse(), None, pasted_environ(), timedelta(milliseconds=2))
+        line = json.loads(stream.getvalue())["query"]
+    assert "Error+Code%3A+50126" in line  # the words are kept
+    assert "Request+Id%3A+%5Bid%5D" in line
+    for personal in ("6f0e7b8c", "1234-4a5b", "jane", "10.1.2.3"):
+        assert personal not in line
 
 
 def test_a_bad_log_queries_value_stops_the_start(content_dir: Path, tmp_path: Path) -> None:
@@ -291,3 +333,27 @@ def test_gunicorn_logs_no_searched_words_by_default(gunicorn_site) -> None:
     text = log.read_text()
     assert "GET /search HTTP/1.1" in text
     assert "jane" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("log_queries", ["0", "1"])
+def test_gunicorn_never_logs_the_ids_of_a_pasted_error(gunicorn_site, log_queries: str) -> None:
+    """End to end: a pasted "More details" block answers with its code's page, and neither
+    Gunicorn's access log nor the application's lines hold its IDs, whatever LOG_QUERIES says."""
+    port, log = gunicorn_site(LOG_QUERIES=log_queries, LOG_FORMAT="json")
+    block = (
+        f"Error Code: 50126 Request Id: {PASTED_ID} "
+        "Correlation Id: 1a2b3c4d-5678-4e9f-8a7b-6c5d4e3f2a1b Timestamp: 2026-12-07T09:14:03Z"
+    )
+    url = f"http://127.0.0.1:{port}/search?" + urllib.parse.urlencode({"q": block})
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Referer": url})) as answer:
+        assert answer.status == 200
+        assert answer.headers["Cache-Control"] == "private, no-store"
+        assert PASTED_ID in answer.read().decode()  # in the person's own page
+    deadline = time.monotonic() + 10
+    while '"path": "/search"' not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    text = log.read_text()
+    assert '"path": "/search"' in text
+    for personal in (PASTED_ID, "6f0e7b8c", "1a2b3c4d"):
+        assert personal not in text

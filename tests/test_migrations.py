@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from support.apps import make_app
+from support.counting import miss
 
 from webapp.storage import Storage
 from webapp.storage import database_url as resolve_url
@@ -24,7 +25,6 @@ from webapp.storage.tables import feedback, metadata, search_miss
 
 SCHEMAS = Path(__file__).parent / "fixtures" / "schemas"
 MOMENT = datetime(2025, 1, 1, 10, tzinfo=UTC)
-HEAD_TABLES = {"alembic_version", "api_token", "feedback", "notice", "notice_change", "search_miss"}
 
 
 def load_old_schema(url: sa.URL, version: int) -> None:
@@ -67,13 +67,14 @@ def rows(store: Storage, table: sa.Table) -> list[sa.Row]:
 
 
 def test_a_new_database_gets_the_tables_the_code_uses(store: Storage) -> None:
-    assert store.init_schema() == head() == "0005"
+    assert store.init_schema() == head() == "0006"
     assert differences(store) == []
     assert table_names(store) == {
         "alembic_version",
         "alert_sent",
         "api_token",
         "feedback",
+        "handled",
         "lookup",
         "notice",
         "notice_change",
@@ -101,6 +102,7 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
             "alert_sent",
             "api_token",
             "feedback",
+            "handled",
             "lookup",
             "notice",
             "notice_change",
@@ -123,8 +125,8 @@ def test_an_old_database_is_upgraded_to_head_with_its_rows(url: sa.URL, version:
         # New rows follow the old ids, and the new key counts per language.
         assert store.add_feedback("page", "faq", "why", False, language="de") == 3
         day = datetime(2025, 1, 1, 15, tzinfo=UTC)
-        assert store.record_miss("query", "fax", "fr", now=day)
-        assert store.record_miss("query", "fax", languages[0], now=day)
+        assert miss(store, "query", "fax", "fr", now=day)
+        assert miss(store, "query", "fax", languages[0], now=day)
         counts = {(r.id, r.language, r.term): r.count for r in rows(store, search_miss)}
         assert counts[(1, languages[0], "fax")] == 5
         assert counts[(4, "fr", "fax")] == 1

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,11 +19,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
 from support.content import HOME_MD, SHIPPED_CONTENT, write_content
-from support.servers import wait_until
 
 from webapp.feedback.misses import normalise_query
 from webapp.storage import MAX_TERM_LENGTH, MISS_DROPPED, Storage
-from webapp.storage.recorder import MissRecorder, PendingMiss
+from webapp.storage import counter as counter_module
+from webapp.storage.counter import Counter
 from webapp.storage.tables import search_miss
 
 
@@ -30,7 +31,7 @@ def misses(app: Flask, *, flush: bool = True) -> dict[tuple[str, str], int]:
     """The misses stored, once every one queued so far is written (unless ``flush=False``)."""
     storage: Storage = app.extensions["storage"]
     if flush:
-        assert storage.misses.flush(timeout=30)
+        assert storage.flush(timeout=30)
     with storage.engine.connect() as connection:
         rows = connection.execute(
             sa.select(search_miss.c.kind, search_miss.c.term, search_miss.c.count)
@@ -40,7 +41,7 @@ def misses(app: Flask, *, flush: bool = True) -> dict[tuple[str, str], int]:
 
 def misses_by_language(app: Flask) -> dict[tuple[str, str, str], int]:
     storage: Storage = app.extensions["storage"]
-    assert storage.misses.flush(timeout=30)
+    assert storage.flush(timeout=30)
     with storage.engine.connect() as connection:
         rows = connection.execute(
             sa.select(
@@ -78,7 +79,7 @@ def test_a_known_code_is_not_a_miss(app: Flask, client) -> None:
 
 def test_an_empty_or_refused_search_is_not_a_miss(app: Flask, client) -> None:
     assert visit(client, "/search?q=") == 200
-    assert visit(client, "/search?q=" + "x" * 201) == 400
+    assert visit(client, "/search?q=" + "x" * 2001) == 400
     assert visit(client, "/search?q=a%00b") == 400
     assert misses(app) == {}
 
@@ -172,7 +173,7 @@ def test_the_suggestions_api_records_nothing(app: Flask, client) -> None:
     assert misses(app) == {}
 
 
-def test_a_miss_answered_from_the_page_cache_is_still_counted(app: Flask, client) -> None:
+def test_a_miss_answered_from_the_page_cache_is_still_counted(app, client) -> None:
     rendered = []
     view = app.view_functions["search.search"]
 
@@ -186,6 +187,22 @@ def test_a_miss_answered_from_the_page_cache_is_still_counted(app: Flask, client
         assert visit(client, "/search?q=zebra+crossing") == 200
     assert len(rendered) == 1  # the page cache answered twice
     assert misses(app) == {("query", "zebra crossing"): 3}
+
+
+def test_an_unknown_code_answered_from_the_page_cache_is_still_counted(app, client) -> None:
+    rendered = []
+    view = app.view_functions["codes.code"]
+
+    @functools.wraps(view)
+    def counting(typed: str):
+        rendered.append(1)
+        return view(typed)
+
+    app.view_functions["codes.code"] = counting
+    for _ in range(3):
+        assert visit(client, "/codes/0xCAA2FFFF") == 404
+    assert len(rendered) == 1  # the page cache answered twice
+    assert misses(app) == {("code", "0xCAA2FFFF"): 3}
 
 
 def test_email_addresses_are_not_kept() -> None:
@@ -223,8 +240,8 @@ def test_searches_answer_when_the_database_is_down(content_dir, tmp_path, caplog
         for _ in range(5):
             assert visit(client, "/search?q=zebra+crossing") == 200
             assert visit(client, "/codes/0xCAA2FFFF") == 404
-        assert not app.extensions["storage"].misses.flush(timeout=30)  # paused after a failure
-    recorded = [r for r in caplog.records if "Search misses not recorded" in r.getMessage()]
+        assert not app.extensions["storage"].flush(timeout=30)  # paused after a failure
+    recorded = [r for r in caplog.records if "Counts not written" in r.getMessage()]
     assert len(recorded) == 1  # logged once, then paused instead of trying on every search
 
 
@@ -319,29 +336,16 @@ def test_one_address_adds_at_most_its_ceiling_of_new_terms_a_day(content_dir, tm
     assert "not kept,(one address's daily limit reached),,2," in table
 
 
-def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask) -> None:
+def test_the_report_counts_misses_the_counter_could_not_hold(app: Flask, monkeypatch) -> None:
+    monkeypatch.setattr(counter_module, "INTERVAL_S", 3600)  # no write until the flush below
     storage: Storage = app.extensions["storage"]
-    storage.misses.queue_size = 1
-    gate = threading.Event()
-    original = storage.run
-
-    def held_run(what, work):  # type: ignore[no-untyped-def]
-        gate.wait(timeout=30)
-        return original(what, work)
-
-    storage.run = held_run  # type: ignore[method-assign]
-    try:
-        client = app.test_client()
-        assert visit(client, "/search?q=zzfirstzz") == 200  # taken by the writer, held
-        wait_until(lambda: not storage.misses.pending())
-        for word in ("one", "two", "three"):  # one waits in the queue, two are dropped
-            assert visit(client, f"/search?q=zz{word}zz") == 200
-    finally:
-        gate.set()
-        storage.run = original  # type: ignore[method-assign]
+    storage.counts.max_keys = 2
+    client = app.test_client()
+    for word in ("one", "two", "three", "four", "one"):  # two wait, two are dropped
+        assert visit(client, f"/search?q=zz{word}zz") == 200
     assert misses(app) == {
-        ("query", "zzfirstzz"): 1,
-        ("query", "zzonezz"): 1,
+        ("query", "zzonezz"): 2,  # a term already waiting is still counted
+        ("query", "zztwozz"): 1,
         (MISS_DROPPED, "queue"): 2,
     }
     report = app.test_cli_runner().invoke(args=["report"]).output
@@ -350,31 +354,24 @@ def test_the_report_counts_misses_the_database_could_not_keep_up_with(app: Flask
     )
 
 
-def test_a_full_queue_drops_counts_and_warns(caplog) -> None:
-    written: list[tuple[list[PendingMiss], dict]] = []
-    gate = threading.Event()
-
-    def write(batch, dropped) -> None:  # type: ignore[no-untyped-def]
-        gate.wait(timeout=30)  # the database cannot keep up
-        written.append((batch, dropped))
-
-    recorder = MissRecorder(write, per_client=0, queue_size=3)
+def test_a_full_counter_drops_new_keys_and_counts_them(caplog) -> None:
+    written: list[tuple[dict, dict]] = []
+    counter = Counter(lambda batch, dropped: written.append((batch, dropped)), max_keys=3)
+    day = time.strftime("%Y-%m-%d", time.gmtime())
     with caplog.at_level(logging.WARNING, logger="webapp.storage"):
-        assert recorder.add("query", "first", "en", "a")  # taken by the writer, which waits
-        wait_until(lambda: not recorder.pending())
-        queued = [recorder.add("query", f"term {i}", "en", "a") for i in range(5)]
-        gate.set()
-        assert recorder.flush(timeout=30)
-    assert queued == [True, True, True, False, False]
-    assert sorted(m.term for batch, _ in written for m in batch) == [
-        "first",
-        "term 0",
-        "term 1",
-        "term 2",
-    ]
-    assert [sum(d.values()) for _, d in written if d] == [2]  # written with the next batch
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == ["2 search misses dropped: the database could not keep up (a queue of 3)"]
+        added = [counter.add(("miss", f"term {i}")) for i in range(5)]
+        added.append(counter.add(("miss", "term 0")))
+        assert counter.flush(timeout=30)
+    assert added == [True, True, True, False, False, True]
+    batch, dropped = next((b, d) for b, d in written if b)
+    assert {key[1]: seen[0] for key, seen in batch.items()} == {
+        "term 0": 2,
+        "term 1": 1,
+        "term 2": 1,
+    }
+    assert {(kind, str(when)): times for (kind, when), times in dropped.items()} == {
+        ("miss", day): 2
+    }
 
 
 @pytest.mark.slow

@@ -14,11 +14,16 @@ from flask.testing import FlaskClient
 PERSONAL = {
     "feedback.details": "the step after No: the person's own open answer and form token",
     "health.healthz": "for load balancers: a cached 'ok' would hide a broken server",
+    "metrics.metrics": "for Prometheus, live counts: a kept copy would be stale",
+    "notices_api.one": "one notice with its history, for IT: needs a token",
 }
+# The IT desk (/it/): private to IT, its own cookie; every answer private and never kept.
+PRIVATE_BLUEPRINT = "it_desk."
 # A value for every variable a route has; a new variable needs one here.
 SAMPLES = {
     "typed": ["0xCAA20003", "AADSTS50126", "0xCAA2FFFF", "caa20003", "none", "12029"],
     "anything": ["nothing-here"],
+    "notice_id": ["1"],
 }
 PUBLIC = re.compile(
     r"^public, max-age=\d+, s-maxage=\d+, stale-while-revalidate=\d+, stale-if-error=\d+$"
@@ -62,11 +67,16 @@ def test_no_page_a_person_reads_sets_a_cookie_or_forbids_caching(
     client = shipped_app.test_client(use_cookies=False)
     pages = addresses(shipped_app, client)
     assert {endpoint for endpoint, _ in pages} >= {
+        "it_desk.now", "it_desk.sign_in",
         "pages.home", "pages.page", "codes.table", "codes.code", "search.search",
         "search.opensearch", "api.code", "api.codes", "api.search", "static",
     }  # fmt: skip
     for endpoint, path in pages:
         response = client.get(path, headers={"Accept-Encoding": "gzip"})
+        if endpoint.startswith(PRIVATE_BLUEPRINT):
+            assert response.headers["Cache-Control"] == "private, no-store", path
+            assert response.status_code in (200, 303, 404), path  # never data without sign-in
+            continue
         if endpoint in PERSONAL:
             continue
         control = response.headers.get("Cache-Control", "")
@@ -93,3 +103,16 @@ def test_the_same_bytes_for_everyone(shipped_app: Flask) -> None:
         assert mine.get_data() == theirs.get_data(), path
         assert mine.headers["ETag"] == theirs.headers["ETag"]
         assert "Set-Cookie" not in mine.headers
+
+
+def test_a_signed_in_it_person_gets_the_same_public_pages(shipped_app: Flask) -> None:
+    """The desk's cookie lives at /it/ only: the public pages never see it, never set one."""
+    from support.it_desk import sign_in_with_token
+
+    desk = shipped_app.test_client()
+    assert sign_in_with_token(desk).status_code == 303
+    stranger = shipped_app.test_client(use_cookies=False)
+    for path in ("/codes/0xCAA20003", "/de/faq", "/"):
+        mine, theirs = desk.get(path), stranger.get(path)
+        assert mine.get_data() == theirs.get_data(), path
+        assert "Set-Cookie" not in mine.headers and "private" not in mine.headers["Cache-Control"]

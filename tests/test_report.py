@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from support.apps import make_app
+from support.counting import lookup, miss
 
 from webapp.feedback.report import CSV_COLUMNS
 from webapp.storage import MISS_CODE, MISS_QUERY, Storage
@@ -26,14 +27,14 @@ def seeded(database_url: str, content_dir: Path, tmp_path: Path) -> Iterator[Fla
     app = make_app(content_dir, tmp_path, DATABASE_URL=database_url)
     store: Storage = app.extensions["storage"]
     for _ in range(5):
-        store.record_miss(MISS_CODE, "0xCAA2FFFF", now=RECENT)
+        miss(store, MISS_CODE, "0xCAA2FFFF", now=RECENT)
     for _ in range(2):
-        store.record_miss(MISS_CODE, "0xCAA3EEEE", now=RECENT)
-    store.record_miss(MISS_CODE, "0xCAA4DDDD", now=OLD)
+        miss(store, MISS_CODE, "0xCAA3EEEE", now=RECENT)
+    miss(store, MISS_CODE, "0xCAA4DDDD", now=OLD)
     for _ in range(3):
-        store.record_miss(MISS_QUERY, "printer on fire", now=RECENT)
-    store.record_miss(MISS_QUERY, "=cmd|' /C calc'!A0", now=RECENT)
-    store.record_miss(MISS_QUERY, "ancient question", now=OLD)
+        miss(store, MISS_QUERY, "printer on fire", now=RECENT)
+    miss(store, MISS_QUERY, "=cmd|' /C calc'!A0", now=RECENT)
+    miss(store, MISS_QUERY, "ancient question", now=OLD)
     answers = [
         ("code", "0xCAA20003", "", False, "The clock is right.", "Restarted twice"),
         ("code", "0xCAA20003", "", False, "", ""),
@@ -82,7 +83,7 @@ def test_text_report_lists_misses_and_unhelpful_answers(seeded: Flask) -> None:
 
 def test_long_terms_are_cut_not_dropped(app: Flask) -> None:
     store: Storage = app.extensions["storage"]
-    store.record_miss(MISS_QUERY, "z" * 200)
+    miss(store, MISS_QUERY, "z" * 200)
     out = run(app).output
     assert "z" * 39 + "…" in out and "z" * 41 not in out
     assert "z" * 200 in run(app, "--format", "csv").output  # whole in the spreadsheet
@@ -109,7 +110,11 @@ def test_csv_report_for_a_spreadsheet(seeded: Flask) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert tuple(rows[0].keys()) == CSV_COLUMNS
-    assert CSV_COLUMNS[-1] == "language"  # added last: the earlier columns keep their places
+    # Columns are added at the end: the earlier ones keep their places.
+    assert CSV_COLUMNS[:10] == (
+        "list", "item", "title", "count", "yes", "first_seen", "last_seen", "comment", "tried",
+        "language",
+    )  # fmt: skip
     by_list: dict[str, list[dict[str, str]]] = {}
     for row in rows:
         by_list.setdefault(row["list"], []).append(row)
@@ -141,7 +146,7 @@ def test_csv_report_for_a_spreadsheet(seeded: Flask) -> None:
 def test_an_empty_database_gives_an_empty_report(app: Flask) -> None:
     result = run(app)
     assert result.exit_code == 0
-    assert result.output.count("  None.") == 3
+    assert result.output.count("  None.") == 5
     result = run(app, "--format", "csv")
     assert result.output.strip() == ",".join(CSV_COLUMNS)
 
@@ -150,7 +155,7 @@ def test_misses_over_the_daily_bound_are_reported(content_dir, tmp_path) -> None
     app = make_app(content_dir, tmp_path, MISSES_PER_DAY=1)
     store: Storage = app.extensions["storage"]
     for word in ("one", "two", "three"):
-        store.record_miss(MISS_QUERY, word)
+        miss(store, MISS_QUERY, word)
     assert "2 more searches found nothing but were not kept" in run(app).output
     assert "not kept,(daily limit reached),,2" in run(app, "--format", "csv").output
 
@@ -190,9 +195,9 @@ def test_misses_are_reported_per_language(database_url: str, content_dir, tmp_pa
     store: Storage = app.extensions["storage"]
     try:
         for language in ("de", "de", "en"):
-            store.record_miss(MISS_QUERY, "drucker brennt", language, now=RECENT)
-        store.record_miss(MISS_QUERY, "kept before languages", now=RECENT)  # a version 2 row
-        store.record_miss(MISS_CODE, "0xCAA2FFFF", "de", now=RECENT)
+            miss(store, MISS_QUERY, "drucker brennt", language, now=RECENT)
+        miss(store, MISS_QUERY, "kept before languages", now=RECENT)  # a version 2 row
+        miss(store, MISS_CODE, "0xCAA2FFFF", "de", now=RECENT)
         store.add_feedback("page", "faq", "why", False, "Zu lang", language="de", now=RECENT)
 
         out = run(app).output
@@ -216,3 +221,21 @@ def test_misses_are_reported_per_language(database_url: str, content_dir, tmp_pa
         ]
     finally:
         store.dispose()
+
+
+def test_the_codes_looked_up_most_with_the_change_and_those_rising(app: Flask) -> None:
+    store: Storage = app.extensions["storage"]
+    lookup(store, "0xCAA20003", times=12)  # rising: never looked up before
+    lookup(store, "0xCAA20003", times=4, now=NOW - timedelta(days=40))  # the period before
+    lookup(store, "=cmd", times=2)  # whatever a database holds is never run as a formula
+    out = run(app).output
+    looked_up = out.split("Codes looked up most (2), against the 30 days before:")[1]
+    assert "       12        4    +200%  0xCAA20003      Check your clock" in looked_up
+    rising = out.split("Rising now (1)")[1]
+    assert "     12      0.0  0xCAA20003      en            Check your clock" in rising
+    rows = list(csv.DictReader(io.StringIO(run(app, "--format", "csv").output)))
+    by_list = {(r["list"], r["item"]): r for r in rows}
+    assert by_list[("looked up", "0xCAA20003")]["before"] == "4"
+    assert by_list[("looked up", "'=cmd")]["count"] == "2"
+    assert by_list[("rising", "0xCAA20003")]["count"] == "12"
+    assert by_list[("rising", "0xCAA20003")]["usual"] == "0.0"

@@ -44,7 +44,8 @@ def test_typo_or_prefix_ranks_like_the_word_meant(typed: str, meant: str) -> Non
         ("DNS", "0xCAA82EE7"),
         ("server name could not be resolved", "0xCAA82EE7"),
         ("connection interrupted", "0xCAA70007"),
-        ("wrong password", "0xCAA90018"),
+        # 0xCAA90018 is realm discovery, which never checks a password (fact-check D6)
+        ("wrong password", "AADSTS50126"),
         ("admin approval", "AADSTS65001"),
         ("conditional access", "0xCAA20004"),
         # stemming and compounds: timed out / timeout / time-out

@@ -67,10 +67,10 @@ def test_empty_search_shows_how_to_search(client: FlaskClient) -> None:
 
 
 def test_too_long_query_is_refused_with_a_clear_message(client: FlaskClient) -> None:
-    response = client.get("/search", query_string={"q": "proxy " * 100})
+    response = client.get("/search", query_string={"q": "proxy " * 400})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "please keep it under 200" in html
+    assert "please keep it under 2000" in html
     assert 'value="proxy proxy' in html  # what they typed is kept, not lost
 
 

@@ -80,7 +80,7 @@ PAGE_TYPES = [
     ("search results", "GET", "/search?q=clock", {}),
     ("search without results", "GET", "/search?q=zebra", {}),
     ("search for a code (303)", "GET", "/search?q=0xcaa20003", {}),
-    ("query too long (400)", "GET", "/search?q=" + "a" * 300, {}),
+    ("query too long (400)", "GET", "/search?q=" + "a" * 2001, {}),
     ("API search", "GET", "/api/search?q=clock", {}),
     ("API code", "GET", "/api/codes/0xCAA20003", {}),
     ("API bad limit (400)", "GET", "/api/search?q=clock&limit=999", {}),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from support.apps import make_app
+from support.counting import miss
 from support.environment import postgres_url
 
 from webapp import storage as storage_module
@@ -224,8 +225,8 @@ def test_fifty_concurrent_answers_store_fifty_rows(storage: Storage) -> None:
 def test_a_miss_is_counted_with_first_and_last_seen(storage: Storage) -> None:
     first = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
     last = first + timedelta(hours=5)
-    assert storage.record_miss(MISS_QUERY, "vpn broken", now=first)
-    assert storage.record_miss(MISS_QUERY, "vpn broken", now=last)
+    assert miss(storage, MISS_QUERY, "vpn broken", now=first)
+    assert miss(storage, MISS_QUERY, "vpn broken", now=last)
     (row,) = _rows(storage, search_miss)
     assert (row.kind, row.term, row.count, row.day) == (MISS_QUERY, "vpn broken", 2, first.date())
     assert (row.first_seen, row.last_seen) == (first, last)
@@ -233,8 +234,8 @@ def test_a_miss_is_counted_with_first_and_last_seen(storage: Storage) -> None:
 
 def test_misses_are_kept_per_language(storage: Storage) -> None:
     for language in ("de", "en", "de"):
-        assert storage.record_miss(MISS_QUERY, "drucker", language)
-        assert storage.record_miss(MISS_CODE, "0xCAA2FFFF", language)
+        assert miss(storage, MISS_QUERY, "drucker", language)
+        assert miss(storage, MISS_CODE, "0xCAA2FFFF", language)
     counts = {(r.kind, r.language, r.term): r.count for r in _rows(storage, search_miss)}
     assert counts == {
         (MISS_QUERY, "de", "drucker"): 2,
@@ -250,9 +251,8 @@ def test_misses_over_the_bound_are_one_daily_total_whatever_the_language(
     store = Storage(resolve_url(database_url, tmp_path), misses_per_day=1)
     store.init_schema()
     try:
-        assert store.record_miss(MISS_QUERY, "one", "en")
-        assert not store.record_miss(MISS_QUERY, "two", "de")
-        assert not store.record_miss(MISS_QUERY, "three", "en")
+        for term, language in (("one", "en"), ("two", "de"), ("three", "en")):
+            assert miss(store, MISS_QUERY, term, language)
         rows = _rows(store, search_miss)
         assert [(r.kind, r.language, r.term, r.count) for r in rows] == [
             (MISS_QUERY, "en", "one", 1),
@@ -264,8 +264,9 @@ def test_misses_over_the_bound_are_one_daily_total_whatever_the_language(
 
 def test_misses_are_kept_per_day(storage: Storage) -> None:
     day_one = datetime(2025, 3, 1, 23, 59, tzinfo=UTC)
-    storage.record_miss(MISS_CODE, "0xCAA2FFFF", now=day_one)
-    storage.record_miss(MISS_CODE, "0xCAA2FFFF", now=day_one + timedelta(minutes=2))
+    storage.queue_miss(MISS_CODE, "0xCAA2FFFF", now=day_one)
+    storage.queue_miss(MISS_CODE, "0xCAA2FFFF", now=day_one + timedelta(minutes=2))
+    assert storage.flush(timeout=30)  # in one batch, yet on two days
     assert [(r.day.isoformat(), r.count) for r in _rows(storage, search_miss)] == [
         ("2025-03-01", 1),
         ("2025-03-02", 1),
@@ -273,9 +274,9 @@ def test_misses_are_kept_per_day(storage: Storage) -> None:
 
 
 def test_concurrent_misses_lose_no_increment(storage: Storage) -> None:
-    results = _run_at_once(50, lambda i: storage.record_miss(MISS_QUERY, "same words"))
+    results = _run_at_once(50, lambda i: miss(storage, MISS_QUERY, "same words"))
     assert all(results)
-    results = _run_at_once(30, lambda i: storage.record_miss(MISS_CODE, f"0xCAA2{i:04X}"))
+    results = _run_at_once(30, lambda i: miss(storage, MISS_CODE, f"0xCAA2{i:04X}"))
     assert all(results)
     rows = _rows(storage, search_miss)
     assert [r.count for r in rows if r.kind == MISS_QUERY] == [50]
@@ -288,9 +289,9 @@ def test_new_terms_per_day_are_bounded(database_url: str, tmp_path: Path) -> Non
     store = Storage(resolve_url(database_url, tmp_path), misses_per_day=3)
     store.init_schema()
     try:
-        kept = [store.record_miss(MISS_QUERY, f"junk {i}") for i in range(10)]
-        assert kept == [True] * 3 + [False] * 7
-        assert store.record_miss(MISS_QUERY, "junk 0")  # a term already kept is still counted
+        for i in range(10):
+            assert miss(store, MISS_QUERY, f"junk {i}")
+        assert miss(store, MISS_QUERY, "junk 0")  # a term already kept is still counted
         rows = _rows(store, search_miss)
         assert len(rows) == 4  # three terms and the day's count of the rest
         assert {r.term: r.count for r in rows if r.kind == MISS_QUERY} == {
@@ -304,12 +305,12 @@ def test_new_terms_per_day_are_bounded(database_url: str, tmp_path: Path) -> Non
 
 
 def test_terms_are_cut_to_a_bound(storage: Storage) -> None:
-    storage.record_miss(MISS_QUERY, "x" * 5000)
+    assert miss(storage, MISS_QUERY, "x" * 5000)
     (row,) = _rows(storage, search_miss)
     assert len(row.term) == MAX_TERM_LENGTH
 
 
-def test_a_database_that_is_down_pauses_misses_and_logs_once(tmp_path: Path, caplog) -> None:
+def test_a_database_that_is_down_pauses_counting_and_logs_once(tmp_path: Path, caplog) -> None:
     store = Storage(resolve_url(DOWN_URL, tmp_path))
     attempts: list[object] = []
 
@@ -319,15 +320,15 @@ def test_a_database_that_is_down_pauses_misses_and_logs_once(tmp_path: Path, cap
     sa.event.listen(sa.Engine, "do_connect", count_attempt)  # every engine, the migrations' too
     try:
         with caplog.at_level(logging.ERROR, logger="webapp.storage"):
-            assert store.record_miss(MISS_QUERY, "anything") is False
+            assert miss(store, MISS_QUERY, "anything") is False
             tried = len(attempts)
             for _ in range(100):
-                assert store.record_miss(MISS_QUERY, "anything") is False
+                assert miss(store, MISS_QUERY, "anything") is False
     finally:
         sa.event.remove(sa.Engine, "do_connect", count_attempt)
     assert tried >= 1 and len(attempts) == tried  # paused: no more attempts to connect
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert len(errors) == 1 and "Search misses not recorded" in errors[0].getMessage()
+    assert len(errors) == 1 and "Counts not written" in errors[0].getMessage()
 
 
 def test_writes_raise_storage_error_when_the_database_is_down(tmp_path: Path) -> None:
@@ -344,7 +345,8 @@ def _write_from_a_process(url: str, worker: int, count: int) -> None:
     try:
         for i in range(count):
             store.add_feedback("code", "0xCAA20003", "", True, f"{worker}-{i}")
-            store.record_miss(MISS_QUERY, "shared term")
+            store.queue_miss(MISS_QUERY, "shared term")
+        assert store.flush(timeout=30)
     finally:
         store.dispose()
 

@@ -17,12 +17,16 @@ from webapp import (
     caching,
     config,
     content,
+    counting,
     cross_origin,
     feedback,
     i18n,
+    it_desk,
     logs,
+    notices,
     publishing,
     ratelimit,
+    routing,
     search,
     security,
     startup,
@@ -40,6 +44,8 @@ LAYERS = (
     security.SecurityHeaders,  # on every answer, also those that never reach Flask's hooks
     security.forwarded,  # the client's address and scheme from PROXY_COUNT proxies, or none
     logs.RequestId,  # X-Request-ID, which every log line of the request carries
+    routing.MatchRoute,  # the route, matched once for the two layers below
+    counting.Counting,  # what every answer looks up, rendered, from the page cache or a 304
     caching.FastPath,  # a page in the page cache is answered here, before Flask
 )
 
@@ -73,6 +79,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     # in reverse). A cross-site post is refused before it is even rate-limited.
     addresses.init_app(app)
     caching.init_app(app, language_of=i18n.address_language)
+    counting.init_app(app)  # /metrics
     logs.init_app(app)
     security.init_app(app)
     cross_origin.init_app(app)
@@ -83,6 +90,8 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     i18n.init_app(app)
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
+    notices.init_app(app)  # after storage: the notices are read before Gunicorn forks
+    counting.init_alerts(app)
     assets.init_app(app)
     wsgi_app: Any = app.wsgi_app
     for layer in reversed(LAYERS):
@@ -110,6 +119,7 @@ def _add_routes(app: Flask) -> None:
     """Every blueprint: the addresses the site answers."""
     views.init_app(app)
     feedback.init_app(app)
+    it_desk.init_app(app)
 
 
 def routed_names() -> frozenset[str]:

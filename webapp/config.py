@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -154,6 +155,26 @@ def _host_names(variable: str, value: Any) -> tuple[str, ...] | None:
     return tuple(name.strip() for name in names if name.strip()) or None
 
 
+def _words(variable: str, value: Any) -> tuple[str, ...]:
+    """Values separated by commas or white space."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    return tuple(item.strip() for item in items if item.strip())
+
+
+def _networks(variable: str, value: Any) -> tuple[IPv4Network | IPv6Network, ...]:
+    """Addresses or networks (``10.0.0.0/8``), separated by commas or white space."""
+    networks = []
+    for item in _words(variable, value):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise SettingError(
+                variable,
+                f"must list addresses or networks like 10.0.0.5 or 10.0.0.0/8, not {item!r}.",
+            ) from None
+    return tuple(networks)
+
+
 def _rate_limit(variable: str, value: Any) -> str:
     text = str(value).strip()
     if text:
@@ -179,6 +200,29 @@ def _site_url(variable: str, value: Any) -> str:
             f"a host, no path), not {value!r}.",
         )
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _issuer(variable: str, value: Any) -> str:
+    """An OpenID Connect issuer: ``https://…`` (``http://`` only on loopback, for tests)."""
+    text = str(value).strip().rstrip("/")
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise SettingError(
+            variable,
+            "must be the identity provider's https:// address, such as "
+            f"https://login.microsoftonline.com/<tenant id>/v2.0, not {value!r}.",
+        )
+    return text
+
+
+def _allowed(variable: str, value: Any) -> tuple[str, ...]:
+    """Who may enter the IT desk: e-mail addresses, ``@domain``s and group or role values,
+    separated by commas or spaces; compared case-insensitively."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value
+    return tuple(str(item).strip().lower() for item in items if str(item).strip())
 
 
 def secret_key_problem(key: str | bytes) -> str | None:
@@ -244,6 +288,29 @@ class Settings:
     )
     gunicorn_threads: int = field(default=2, metadata={"parse": _whole_number(1)})
     forwarded_allow_ips: str = field(default="127.0.0.1,::1", metadata={"parse": _text})
+    # The IT desk's sign-in (webapp.it_desk); all three empty: tokens only.
+    oidc_issuer: str = field(default="", metadata={"parse": _issuer})
+    oidc_client_id: str = field(default="", metadata={"parse": _text})
+    oidc_client_secret: str = field(default="", metadata={"parse": _text})
+    it_allowed: tuple[str, ...] = field(default=(), metadata={"parse": _allowed})
+    # How often each worker asks the database whether a notice changed (webapp.notices.board).
+    notice_poll_seconds: float = field(default=2.0, metadata={"parse": _seconds(0.1, 60)})
+    # How long hourly lookup counts are kept, in days.
+    lookups_keep_days: int = field(default=400, metadata={"parse": _whole_number(1)})
+    # A code is rising when looked up at least SPIKE_MIN times in 15 minutes and at least
+    # SPIKE_FACTOR times its usual rate (see webapp.storage.lookup_queries.rising_codes).
+    spike_min: int = field(default=10, metadata={"parse": _whole_number(1)})
+    spike_factor: int = field(default=5, metadata={"parse": _whole_number(1)})
+    # Apprise URLs, separated by commas or spaces, that hear about a rising code; empty: none.
+    alert_urls: tuple[str, ...] = field(default=(), metadata={"parse": _words})
+    # The folder of prometheus_client's multiprocess mode under Gunicorn (read by the library
+    # itself too; see webapp.counting.metrics); empty: each process's own registry.
+    prometheus_multiproc_dir: str = field(default="", metadata={"parse": _text})
+    # Addresses and networks /metrics answers without a token (loopback by default).
+    metrics_allow: tuple[IPv4Network | IPv6Network, ...] = field(
+        default=(ip_network("127.0.0.0/8"), ip_network("::1/128")),
+        metadata={"parse": _networks},
+    )
 
     @property
     def production(self) -> bool:
@@ -266,7 +333,34 @@ class Settings:
                 parsed[setting.name] = setting.metadata["parse"](setting.name.upper(), value)
         settings = cls(**parsed)
         settings._check_secret_key()
+        settings._check_sign_in()
         return settings
+
+    @property
+    def oidc(self) -> bool:
+        """Is sign-in through the organisation's identity provider configured?"""
+        return bool(self.oidc_issuer)
+
+    def _check_sign_in(self) -> None:
+        """OIDC_* come together; a sign-in that lets nobody in is a mistake worth stopping for."""
+        given = {
+            "OIDC_ISSUER": self.oidc_issuer,
+            "OIDC_CLIENT_ID": self.oidc_client_id,
+            "OIDC_CLIENT_SECRET": self.oidc_client_secret,
+        }
+        missing = [name for name, value in given.items() if not value]
+        if missing and len(missing) < len(given):
+            raise SettingError(
+                missing[0],
+                "is not set, but other OIDC_* settings are: the IT desk's sign-in needs "
+                "OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together.",
+            )
+        if self.oidc and not self.it_allowed:
+            raise SettingError(
+                "IT_ALLOWED",
+                "is empty, so nobody signing in could enter the IT desk: list e-mail "
+                "addresses, @domains or group values, such as @example.com it-desk.",
+            )
 
     def _check_secret_key(self) -> None:
         """Production refuses a missing or weak key: it signs the session and form tokens."""

@@ -8,6 +8,7 @@ Every value can be overridden on the command line or with GUNICORN_CMD_ARGS.
 
 import gc
 import sys
+from pathlib import Path
 
 from webapp import startup
 from webapp.config import SettingError, Settings
@@ -111,8 +112,14 @@ gunicorn.http.wsgi.SERVER = "signin-help"
 
 
 def on_starting(server):
-    """The content is loaded (preload_app): the collector may run again."""
+    """The content is loaded (preload_app): the collector may run again. And prometheus_client's
+    multiprocess folder is emptied before the first worker starts, as its documentation asks:
+    the files of a previous run would be added to this one's."""
     gc.enable()
+    folder = _settings.prometheus_multiproc_dir
+    if folder:
+        for stale in Path(folder).glob("*.db"):
+            stale.unlink()
 
 
 def on_reload(server):
@@ -131,3 +138,11 @@ def on_reload(server):
             republish(loaded, create_app)
         finally:
             gc.enable()
+
+
+def child_exit(server, worker):
+    """A worker ended: prometheus_client's multiprocess mode forgets its live gauges."""
+    if _settings.prometheus_multiproc_dir:
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -1,7 +1,9 @@
 """Logs IT can search: a request id on every request and log line (:class:`RequestId`, from a
 sane ``X-Request-ID`` or a new one), every 5xx logged with it, text or JSON lines
 (``LOG_FORMAT``), and Gunicorn's own logs in the same format without query strings unless
-``LOG_QUERIES=1`` (:class:`GunicornLogger`). The README's "Security" shows the lines.
+``LOG_QUERIES=1`` (:class:`GunicornLogger`), and even then with the IDs, addresses, e-mail
+addresses and phone numbers in them masked: a pasted sign-in error's IDs are never logged. The
+README's "Security" shows the lines.
 Application logs go to standard error, access logs to standard output (Gunicorn's ``-``).
 """
 
@@ -15,11 +17,13 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Flask, has_request_context, request
 from flask.wrappers import Response
 
 from webapp.config import SettingError, Settings
+from webapp.search.identifiers import holds_identifiers, mask_identifiers
 
 REQUEST_ID_HEADER = "X-Request-ID"
 ENVIRON_KEY = "webapp.request_id"
@@ -162,6 +166,22 @@ def _without_query(target: Any) -> Any:
     return target.split("?", 1)[0].split("#", 1)[0]
 
 
+def _masked_query(query: str) -> str:
+    """A query string with the IDs, addresses and phone numbers in its values masked."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(holds_identifiers(value) for _, value in pairs):
+        return query
+    return urlencode([(name, mask_identifiers(value)) for name, value in pairs])
+
+
+def _masked_target(target: Any) -> Any:
+    """A request target or address with :func:`_masked_query` applied to its query."""
+    if not isinstance(target, str) or "?" not in target:
+        return target
+    path, query = target.split("?", 1)
+    return f"{path}?{_masked_query(query.split('#', 1)[0])}"
+
+
 if glogging is not None:
 
     class GunicornLogger(glogging.Logger):
@@ -185,6 +205,17 @@ if glogging is not None:
             ``LOG_QUERIES=1``: the request line keeps method, path and protocol."""
             atoms = super().atoms(resp, req, environ, request_time)
             if getattr(self, "log_queries", False):
+                atoms["r"] = "{} {} {}".format(
+                    environ.get("REQUEST_METHOD", "-"),
+                    _masked_target(environ.get("RAW_URI", "")),
+                    environ.get("SERVER_PROTOCOL", "-"),
+                )
+                atoms["q"] = _masked_query(environ.get("QUERY_STRING", ""))
+                for key in ("f", "{referer}i", "{raw_uri}e", "{request_uri}e"):
+                    if key in atoms:
+                        atoms[key] = _masked_target(atoms[key])
+                if "{query_string}e" in atoms:
+                    atoms["{query_string}e"] = atoms["q"]
                 return atoms
             atoms["r"] = "{} {} {}".format(
                 environ.get("REQUEST_METHOD", "-"),
@@ -219,7 +250,7 @@ if glogging is not None:
                 "request_id": environ.get(ENVIRON_KEY, "-"),
             }
             if getattr(self, "log_queries", False):
-                fields["query"] = environ.get("QUERY_STRING", "")
+                fields["query"] = _masked_query(environ.get("QUERY_STRING", ""))
             try:
                 self.access_log.info("%s %s %s", method, path, status, extra=fields)
             except Exception:  # never let a log line break a response

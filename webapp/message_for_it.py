@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from webapp.config import settings_of
 from webapp.content.model import NAMED_CODE, NO_CODE
+from webapp.search.identifiers import PastedDetails
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +27,28 @@ def time_blank() -> str:
     return _("[date and time]")
 
 
-def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
-    """The subject and body a person can send IT as they are, with blanks to fill in."""
+def _id_lines(details: PastedDetails | None) -> tuple[str, ...]:
+    """The lines that tell IT which sign-in attempt to look up."""
+    if details is None:
+        return (
+            _(
+                "Correlation ID, request ID and timestamp: [from “More details” on the "
+                "Microsoft sign-in page, if it shows them]"
+            ),
+        )
+    lines = (
+        (details.correlation_id, _("Correlation ID: %(value)s")),
+        (details.request_id, _("Request ID: %(value)s")),
+        (details.timestamp, _("Timestamp: %(value)s")),
+    )
+    return tuple(line % {"value": value} for value, line in lines if value)
+
+
+def message_for_it(
+    code: str, title: str | None, page_url: str, details: PastedDetails | None = None
+) -> MessageForIT:
+    """The subject and body a person can send IT as they are, with blanks to fill in; the IDs
+    of a pasted error's ``details`` are filled in."""
     if code == NO_CODE:
         what = _("Teams keeps asking me to re-enter my smart card PIN, with no status code")
         subject = _("Teams sign-in: smart card PIN prompt")
@@ -46,10 +67,7 @@ def message_for_it(code: str, title: str | None, page_url: str) -> MessageForIT:
             f"{what}.",
             "",
             _("When it started: %(blank)s", blank=time_blank()),
-            _(
-                "Correlation ID, request ID and timestamp: [from “More details” on the "
-                "Microsoft sign-in page, if it shows them]"
-            ),
+            *_id_lines(details),
             _("Which Teams: [new or classic desktop app, web browser, phone app]"),
             _("Device: [for example, Windows laptop, Mac, phone]"),
             _("Network: [office, home, VPN, mobile data, hotel or guest Wi-Fi]"),

@@ -40,7 +40,7 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "search-results": ("/search?q=proxy", 200),
     "search-unknown-code": ("/search?q=0xCAA12345", 404),  # lands on the code's page
     "search-no-results": ("/search?q=zebra+xylophone", 200),
-    "search-400": ("/search?q=" + "x" * 201, 400),
+    "search-400": ("/search?q=" + "x" * 2001, 400),
     "faq": ("/faq", 200),
     "references": ("/references", 200),
     # The guides: their overview in the navigation, and each guide (long steps, paths in code).

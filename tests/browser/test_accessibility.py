@@ -23,6 +23,16 @@ def test_axe_finds_no_violations(open_page, axe, screenshot, page_errors, page_t
     assert page_errors[page] == []
 
 
+@pytest.mark.parametrize("path", ["/codes/0xCAA70004", "/de/codes/0xCAA20003"])
+def test_the_opened_part_for_it_passes_axe_and_opens_by_keyboard(open_page, axe, path, scheme):
+    page = open_page(path, scheme=scheme)
+    page.locator("details.for-it summary").focus()
+    page.keyboard.press("Enter")
+    assert page.locator("details.for-it").get_attribute("open") is not None
+    violations = axe(page)
+    assert not violations, describe_violations(violations)
+
+
 def test_page_structure(open_page, page_type):
     path, _ = PAGE_TYPES[page_type]
     page = open_page(path)

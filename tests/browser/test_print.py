@@ -61,6 +61,21 @@ def test_a_code_page_prints_as_a_clean_one_pager(open_page, base_url, screenshot
     screenshot(page, f"code-print-{scheme}")
 
 
+@pytest.mark.parametrize("lang", ["", "/de"])
+def test_the_part_for_it_is_closed_on_screen_and_printed_open(open_page, lang):
+    page = open_page(f"{lang}/codes/0xCAA20003")
+    part = page.locator("details.for-it")
+    body = part.locator("ul").first
+    assert part.locator("summary .for-it-mark").is_visible()
+    assert not body.is_visible(), "the part for IT is open on screen"
+    page.emulate_media(media="print")
+    assert body.is_visible(), "the part for IT is not printed"
+    assert "SAML" in part.inner_text()
+    # Printed below the steps and the advice on when to contact IT.
+    steps_bottom = page.locator("ol.steps").bounding_box()
+    assert part.bounding_box()["y"] > steps_bottom["y"] + steps_bottom["height"]
+
+
 @pytest.mark.timeout(900)  # a few hundred PDFs: minutes on a busy machine
 def test_code_pages_print_on_one_page_or_two_for_full_answers(open_page, base_url):
     """Short catalogue entries print on one page, full answers on at most two: a sample of every
@@ -71,6 +86,8 @@ def test_code_pages_print_on_one_page_or_two_for_full_answers(open_page, base_ur
     assert len(entries) >= 500
     sample = {e["code"]: len(e["steps"]) for i, e in enumerate(entries) if i < 8 or i % 20 == 0}
     sample.update({e["code"]: len(e["steps"]) for e in entries if len(e["steps"]) >= 3})
+    # Every entry with a part for IT, which prints open.
+    sample.update({e["code"]: len(e["steps"]) for e in entries if e["for_it"]})
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for lang in ("", "/de"):
         # A code no entry has shows its family's steps and "did you mean": two pages at most.

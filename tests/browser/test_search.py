@@ -163,7 +163,7 @@ def test_no_suggestions_is_announced(open_page):
 
 
 def test_a_search_that_cannot_be_used_says_why_next_to_the_field(open_page):
-    page = open_page("/search?q=" + "x" * 201)
+    page = open_page("/search?q=" + "x" * 2001)
     assert page.title().startswith("Error:")
     field = page.get_by_role("combobox", name=SEARCH)
     assert field.get_attribute("aria-invalid") == "true"
@@ -171,7 +171,7 @@ def test_a_search_that_cannot_be_used_says_why_next_to_the_field(open_page):
         "el => el.getAttribute('aria-describedby').split(' ')"
         ".map(id => document.getElementById(id).textContent.trim()).join(' ')"
     )
-    assert description.startswith("That search is 201 characters long")
+    assert description.startswith("That search is 2001 characters long")
     # The message comes before the field, where reading (and a screen reader) meets it first.
     problem = page.locator("#search-problem").bounding_box()
     assert problem["y"] < field.bounding_box()["y"]
@@ -189,3 +189,32 @@ def test_suggestions_speak_the_language_of_the_page(open_page):
         "el => / Vorschl(ag|äge)\\. /.test(el.textContent)", arg=status.element_handle()
     )
     assert page.get_by_role("option").first.inner_text().startswith("Statuscode")
+
+
+PASTED_BLOCK = (
+    "Sign in\nSorry, but we're having trouble signing you in.\n\n"
+    "AADSTS50076: Due to a configuration change made by your administrator, or because you "
+    "moved to a new location, you must use multi-factor authentication to access the app.\n\n"
+    "Troubleshooting details\nIf you contact your administrator, send this info to them.\n"
+    "Request Id: 6f0e7b8c-1234-4a5b-9c0d-7e8f9a0b1c2d\n"
+    "Correlation Id: 1a2b3c4d-5678-4e9f-8a7b-6c5d4e3f2a1b\n"
+    "Timestamp: 2026-12-07T09:14:03.123Z\n"
+)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_pasted_error_fills_in_the_message_for_it(open_page, javascript: bool):
+    """The whole block is kept by the box (no 200-character cut), and the code's page opens
+    with the IDs in the message for IT, with JavaScript on and off."""
+    page = open_page("/", javascript=javascript)
+    field = page.locator("#q")
+    field.fill(PASTED_BLOCK)
+    # An input drops line breaks; the rest of the paste must all be there.
+    assert len(field.input_value()) > 300
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert "AADSTS50076" in page.locator("h1").inner_text()
+    message = page.locator("#it-message").input_value()
+    assert "Correlation ID: 1a2b3c4d-5678-4e9f-8a7b-6c5d4e3f2a1b" in message
+    assert "Request ID: 6f0e7b8c-1234-4a5b-9c0d-7e8f9a0b1c2d" in message
+    assert "Timestamp: 2026-12-07T09:14:03.123Z" in message

@@ -9,8 +9,12 @@ reverse proxy or CDN can serve the outage-day rush alone. Every other answer is 
 **The page cache.** The answer of a public view (statuses 200, 301, 303 and 404) is kept by this
 worker, up to ``PAGE_CACHE_MB`` (``0`` turns it off), keyed as :func:`.store.page_key` says.
 Later requests for the same key are answered by :class:`FastPath`, a WSGI layer in front of
-Flask, without calling the view: a public view must have no side effect but through
-:func:`on_each_answer`, which the cache repeats on every hit (the misses count works so).
+Flask, without calling the view: a public view has no side effect. What is counted per request
+is counted outside the cache (:mod:`webapp.counting`).
+
+**Personal answers of public views.** A public view whose answer holds something that
+identifies the person who asked (the IDs of a pasted sign-in error) calls :func:`personal`: that
+answer is sent ``private, no-store`` and never kept, and its callbacks are not repeated.
 
 **Compression.** See :mod:`.compression`; ``COMPRESS=0`` leaves it to a proxy.
 """
@@ -23,7 +27,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 from webapp.caching.compression import MIN_COMPRESS_SIZE, compressible, gzipped
@@ -35,16 +39,26 @@ from webapp.caching.policy import (
     policy_of,
     public,
 )
-from webapp.caching.store import UNKEPT_HEADERS, CachedPage, Callback, PageCache, page_key
+from webapp.caching.store import UNKEPT_HEADERS, CachedPage, PageCache, page_key
 from webapp.config import settings_of
+from webapp.routing import route_of
 
-__all__ = ["CachedPage", "FastPath", "PageCache", "init_app", "on_each_answer", "public"]
+__all__ = [
+    "CachedPage",
+    "FastPath",
+    "PageCache",
+    "clear_pages",
+    "init_app",
+    "personal",
+    "public",
+]
 
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "page_cache"
 CANDIDATE_KEY = "webapp.page_cache.candidate"  # WSGI environ: (key, page) to keep if clean
 KEPT_STATUSES = frozenset({200, 301, 303, 404})
+PERSONAL_CONTROL = "private, no-store"
 StartResponse = Callable[..., Any]
 LanguageOf = Callable[[dict[str, Any]], str]
 
@@ -69,23 +83,15 @@ class PageCaching:
         )
 
 
-def on_each_answer(callback: Callback) -> None:
-    """Run ``callback(client address)`` for this request, and again each time the page cache
-    answers the same page: how a public view counts what it must count on every request."""
-    _run(callback, request.remote_addr or "")
-    g.setdefault("page_callbacks", []).append(callback)
-
-
-def _run(callback: Callback, client: str) -> None:
-    try:
-        callback(client)
-    except Exception:  # counting must never cost a page
-        log.exception("A page's callback failed")
+def personal() -> None:
+    """Say that this request's answer holds something of the person who asked: it is sent
+    ``private, no-store`` and the page cache never keeps it, whatever the view's policy."""
+    g.personal_answer = True
 
 
 class FastPath:
-    """WSGI layer answering page-cache hits before Flask: the route is matched to find the
-    view's policy, and the stored bytes are sent as they are."""
+    """WSGI layer answering page-cache hits before Flask: the route (:mod:`webapp.routing`)
+    gives the view's policy, and the stored bytes are sent as they are."""
 
     def __init__(self, app: Flask, wsgi_app: Callable[[dict, StartResponse], Iterable[bytes]]):
         self.app = app
@@ -96,9 +102,6 @@ class FastPath:
         entry = self._lookup(environ)
         if entry is None:
             return self._render(environ, start_response)
-        client = environ.get("REMOTE_ADDR", "")
-        for callback in entry.callbacks:
-            _run(callback, client)
         status, headers, body = entry.answer(
             environ["REQUEST_METHOD"],
             environ.get("HTTP_ACCEPT_ENCODING"),
@@ -112,6 +115,8 @@ class FastPath:
         it personal (the session is saved after every response hook, so only here can one
         see whether it set a cookie or said ``Vary: Cookie``)."""
         final: list[tuple[str, str]] = []
+        store = self.caching.store
+        generation = store.generation if store is not None else 0
 
         def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             final.extend(headers)
@@ -124,19 +129,22 @@ class FastPath:
             if _personal(final):
                 log.warning("The public page %s set a cookie; not kept", environ.get("PATH_INFO"))
             else:
-                self.caching.store.put(key, page)
+                self.caching.store.put(key, page, generation)
         return body
 
     def _lookup(self, environ: dict[str, Any]) -> CachedPage | None:
         caching = self.caching
         if caching.store is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
             return None
+        route = route_of(environ)
+        if route is None:  # not found, a redirect: Flask answers
+            return None
         try:
             if caching.trusted_hosts:
                 get_host(environ, caching.trusted_hosts)
-            endpoint, _ = self.app.url_map.bind_to_environ(environ).match()
-        except (HTTPException, SecurityError):  # not found, a redirect, a foreign host: Flask
+        except SecurityError:  # a foreign host: Flask refuses it
             return None
+        endpoint, _ = route
         policy = getattr(self.app.view_functions.get(endpoint), POLICY_ATTRIBUTE, None)
         if policy is None:
             return None
@@ -166,15 +174,13 @@ def _page_of(response: Response, control: str, caching: PageCaching, level: int)
     ]
     if vary:
         headers.append(("Vary", ", ".join(vary)))
-    callbacks = tuple(g.get("page_callbacks", ()))
-    return CachedPage.of(response.status_code, tuple(headers), control, body, packed, callbacks)
+    return CachedPage.of(response.status_code, tuple(headers), control, body, packed)
 
 
 def _keepable(policy: Public, response: Response) -> bool:
     allowed = {name.lower() for name in policy.vary} | {"accept-encoding"}
     return (
         response.status_code in KEPT_STATUSES
-        and "Set-Cookie" not in response.headers
         and {name.lower() for name in response.vary} <= allowed
     )
 
@@ -190,7 +196,9 @@ def _finish(response: Response) -> Response:
     caching: PageCaching = current_app.extensions[EXTENSION_KEY]
     policy = policy_of(request.endpoint) if request.method in ("GET", "HEAD") else None
     own = response.headers.get("Cache-Control")  # the view decided (static files, /healthz)
-    if own and response.status_code != 200:
+    if g.get("personal_answer"):
+        policy, own = None, PERSONAL_CONTROL
+    elif own and response.status_code != 200:
         return response  # a 304 of the view's own, say: nothing to encode
     control = own or cache_control(policy, caching.lifetimes, response.status_code)
     # A view's own no-cache (a static file's plain or stale name) is not worth a place.
@@ -214,6 +222,14 @@ def _finish(response: Response) -> Response:
     response.headers.extend(headers)
     response.set_data(body)
     return response
+
+
+def clear_pages(app: Flask) -> None:
+    """Drop every page this worker keeps: something every page may show has changed (a
+    notice). Safe from any thread; a page being rendered meanwhile is not kept."""
+    store = app.extensions[EXTENSION_KEY].store
+    if store is not None:
+        store.clear()
 
 
 def init_app(app: Flask, language_of: LanguageOf) -> None:

@@ -69,11 +69,15 @@ def used_query() -> list[tuple[str, str]]:
     return [(name, request.args[name]) for name in policy.query if name in request.args]
 
 
+BROWSER_MAX_AGE = 10  # seconds; the notices' promise (README: On the outage day)
+
+
 @dataclass(frozen=True, slots=True)
 class Lifetimes:
     """Seconds for ``Cache-Control``: shared caches (``s-maxage``) keep a page as long as the
-    operator allows; browsers (``max-age``) at most a minute of it, because only a shared cache
-    can be purged when the content changes. Stale copies may be served while the cache asks
+    operator allows; browsers (``max-age``) at most 10 s of it, because only a shared cache can
+    be purged, and a notice posted on the outage day must reach a person within seconds (asking
+    again costs a ``304`` from the page cache). Stale copies may be served while the cache asks
     again, and for a day when the site cannot answer: the outage day's rush and a broken server
     alike are met from the CDN."""
 
@@ -84,7 +88,7 @@ class Lifetimes:
 
     @classmethod
     def from_max_age(cls, max_age: int) -> Lifetimes:
-        return cls(shared=max_age, browser=min(max_age, 60))
+        return cls(shared=max_age, browser=min(max_age, BROWSER_MAX_AGE))
 
 
 def cache_control(policy: Public | None, lifetimes: Lifetimes, status: int) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,9 +19,6 @@ from urllib.parse import parse_qsl
 from werkzeug.http import HTTP_STATUS_CODES, parse_etags
 
 from webapp.caching.compression import accepts_gzip
-
-# Called with the client's address on every answer of a page, from the cache too (counting).
-Callback = Callable[[str], object]  # what it returns is ignored
 
 # Headers a stored page does not keep: made per answer, or must never be replayed.
 UNKEPT_HEADERS = frozenset(
@@ -41,7 +38,6 @@ class CachedPage:
     body: bytes
     gzipped: bytes | None  # None: not compressed (too small, not text, or COMPRESS=0)
     etag: str  # a strong validator of the body; the gzipped bytes have their own (…-gzip)
-    callbacks: tuple[Callback, ...] = ()
 
     @classmethod
     def of(
@@ -51,10 +47,9 @@ class CachedPage:
         cache_control: str,
         body: bytes,
         gzipped: bytes | None,
-        callbacks: tuple[Callback, ...] = (),
     ) -> CachedPage:
         etag = hashlib.blake2b(body, digest_size=16).hexdigest()
-        return cls(status, headers, cache_control, body, gzipped, etag, callbacks)
+        return cls(status, headers, cache_control, body, gzipped, etag)
 
     @property
     def size(self) -> int:
@@ -142,8 +137,13 @@ class PageCache:
     vary without end. A flood of those can only push out its own kind."""
 
     def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
         self.pages = _LRU(max_bytes // 2)
         self.open_ended = _LRU(max_bytes - max_bytes // 2)
+        # Counts clear() calls: a page rendered before a clear may show what the clear was
+        # for (an old notice), so put() drops it (see FastPath).
+        self.generation = 0
+        self._clearing = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.pages) + len(self.open_ended)
@@ -155,5 +155,17 @@ class PageCache:
     def get(self, key: tuple) -> CachedPage | None:
         return self.pages.get(key) or self.open_ended.get(key)
 
-    def put(self, key: tuple, entry: CachedPage) -> None:
-        self._half(key, entry.status).put(key, entry)
+    def put(self, key: tuple, entry: CachedPage, generation: int | None = None) -> None:
+        """Keep ``entry``, unless the cache was cleared since ``generation`` was read (when
+        the page began to render)."""
+        with self._clearing:
+            if generation is not None and generation != self.generation:
+                return
+            self._half(key, entry.status).put(key, entry)
+
+    def clear(self) -> None:
+        """Forget every page: what they show has changed. Thread-safe."""
+        with self._clearing:
+            self.generation += 1
+            self.pages = _LRU(self.pages.max_bytes)
+            self.open_ended = _LRU(self.open_ended.max_bytes)

@@ -30,6 +30,8 @@ CODE_FIELDS = {
     "steps": Field(list),
     "contact_it": Field(str),
     "keywords": Field(list, required=False),
+    "for_it": Field(str, required=False),  # Markdown: the part for IT, collapsed on the page
+    "for_it_source": Field(str, required=False),  # the Microsoft page for_it rests on
     "aliases": Field(list, required=False),
 }
 FAMILY_FIELDS = {

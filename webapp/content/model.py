@@ -40,6 +40,9 @@ AADSTS_FAMILY = "AADSTS"
 FIXERS = ("you", "it", "wait")
 """Who can fix a code: the person, only IT, or nobody (wait and try again)."""
 
+SOURCE_HOSTS = ("learn.microsoft.com", "support.microsoft.com")
+"""Where the source of a part for IT may point: Microsoft's documentation and support pages."""
+
 
 def is_canonical_code(code: str) -> bool:
     """True for a code written as the site writes it (``0xCAA20003``, ``AADSTS50126``, or a
@@ -95,6 +98,11 @@ class CodeEntry:
     fixer: str = ""  # one of FIXERS: who can fix it
     # Other ways the error is shown: a message without a code, Microsoft's other name for it.
     aliases: tuple[str, ...] = ()
+    # The part for IT: causes on their side and what to look at, with the Microsoft page
+    # that says so. None when the entry has none; never indexed (see the README).
+    for_it: Markup | None = None
+    for_it_text: str = ""  # plain text of for_it, for the JSON API
+    for_it_source: str = ""  # an https:// address of a Microsoft page
 
     @property
     def anchor(self) -> str:

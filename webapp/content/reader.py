@@ -123,12 +123,20 @@ class Reader:
         if code in codes:
             self.problems.add(path, label, f"duplicate code {code} (already in {where[code]})")
             return None
+        if "for_it" in data and not data["for_it"].strip():
+            self.problems.add(
+                path, label, "field 'for_it' must not be empty: leave it out when IT needs no part"
+            )
+            return None
         facts = self.rules.code_facts(path, label, code, data)
         if facts is None or not self._aliases_fit(path, label, facts["aliases"]):
             return None
         summary, summary_text = self._markdown(path, label, data["summary"])
         contact, contact_text = self._markdown(path, label, data["contact_it"])
         steps_html, steps_text = self._steps(path, label, data["steps"])
+        for_it, for_it_text = (
+            self._markdown(path, label, data["for_it"]) if "for_it" in data else (None, "")
+        )
         return CodeEntry(
             code=code,
             title=data["title"].strip(),
@@ -140,6 +148,8 @@ class Reader:
             steps_text=steps_text,
             contact_text=contact_text,
             language=self.language,
+            for_it=for_it,
+            for_it_text=for_it_text,
             **facts,
         )
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Protocol, TypeVar
+from urllib.parse import urlsplit
 
 from webapp.content.files import CODE_FIELDS, FAMILY_FIELDS, Field
-from webapp.content.model import DECODERS, FIXERS, CodeEntry, Content, Family, Page
+from webapp.content.model import DECODERS, FIXERS, SOURCE_HOSTS, CodeEntry, Content, Family, Page
 from webapp.content.problems import Problems
 
 T = TypeVar("T")
@@ -45,6 +46,22 @@ class LanguageRules(Protocol):
     ) -> tuple[set[str], dict[str, frozenset[str]]]: ...
 
 
+def _source_problem(data: dict[str, Any]) -> str:
+    """What is wrong with an entry's part for IT and its source; "" when nothing is."""
+    source = data.get("for_it_source", "").strip()
+    if ("for_it" in data) != bool(source):
+        return (
+            "write 'for_it' and 'for_it_source' together: the part for IT names the Microsoft "
+            "page that says so"
+        )
+    address = urlsplit(source)
+    if source and (address.scheme != "https" or address.hostname not in SOURCE_HOSTS):
+        return (
+            f"for_it_source '{source}' must be an https:// address on {' or '.join(SOURCE_HOSTS)}"
+        )
+    return ""
+
+
 def _link_targets(
     codes: Iterable[CodeEntry], pages: Iterable[Page]
 ) -> tuple[set[str], dict[str, frozenset[str]]]:
@@ -69,7 +86,16 @@ class Original:
                 path, label, f"fixer '{fixer}' is unknown: write one of {', '.join(FIXERS)}"
             )
             return None
-        return {"name": name, "fixer": fixer, "aliases": tuple(data.get("aliases", ()))}
+        problem = _source_problem(data)
+        if problem:
+            self.problems.add(path, label, problem)
+            return None
+        return {
+            "name": name,
+            "fixer": fixer,
+            "aliases": tuple(data.get("aliases", ())),
+            "for_it_source": data.get("for_it_source", "").strip(),
+        }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         decoder = data.get("decoder")
@@ -114,8 +140,11 @@ class Translation:
     original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
 
     optional = True
-    # Microsoft's name and who can fix a code, and a family's decoder, are not text.
-    code_fields: ClassVar = {k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer")}
+    # Microsoft's name, who can fix a code, the source of the part for IT and a family's
+    # decoder are not text.
+    code_fields: ClassVar = {
+        k: v for k, v in CODE_FIELDS.items() if k not in ("name", "fixer", "for_it_source")
+    }
     family_fields: ClassVar = {k: v for k, v in FAMILY_FIELDS.items() if k != "decoder"}
 
     def __init__(self, problems: Problems, language: str, base: Content) -> None:
@@ -131,10 +160,24 @@ class Translation:
                 path, label, f"translates code {code}, which the default language lacks"
             )
             return None
+        if ("for_it" in data) != bool(original.for_it):
+            self.problems.add(
+                path,
+                label,
+                f"translate the part for IT ('for_it') of {code}, which the original has"
+                if original.for_it
+                else f"has a part for IT ('for_it'), which the original of {code} lacks",
+            )
+            return None
         # The original's aliases hold in every language (Teams in English on a German
         # computer shows the English message); a translation adds the messages in its language.
         aliases = original.aliases + tuple(data.get("aliases", ()))
-        return {"name": original.name, "fixer": original.fixer, "aliases": aliases}
+        return {
+            "name": original.name,
+            "fixer": original.fixer,
+            "aliases": aliases,
+            "for_it_source": original.for_it_source,
+        }
 
     def family_facts(self, path: Path, label: str, prefix: str, data: Table) -> Facts | None:
         original = next((f for f in self.base.families if f.prefix == prefix), None)

@@ -1,56 +1,83 @@
-"""Searches that found nothing: queued on every answer, from the view or the page cache,
-and written by a thread of the storage's own (:mod:`webapp.storage.recorder`).
+"""Searches that found nothing: told by the view (:func:`record_search_miss`), counted on every
+answer, from the page cache too, by :mod:`webapp.counting` (:func:`count_search_miss`), with the
+storage's counter (:mod:`webapp.storage.counter`), which writes them off the request thread.
 
 A miss is a search (``/search``, not the as-you-type suggestions of ``/api/search``) with no
 exact code and no strong result (``SearchResponse.found``; weak results may still be shown), or
-a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>``. Codes
-are recorded per code; other queries by their normalised text; both per language of the page
-(``/de/search`` apart from ``/search``).
+a well-formed code the table lacks, whether searched for or opened at ``/codes/<code>`` (a
+search for a code lands on its page, where :mod:`webapp.counting` counts it). Codes are recorded
+per code; other queries by their normalised text (:func:`normalise_query`, the one place a term
+is cleaned); both per language of the page (``/de/search`` apart from ``/search``).
 """
 
 from __future__ import annotations
 
-import re
+import threading
 import unicodedata
 
-from webapp.caching import on_each_answer
+from flask import current_app
+
+from webapp import telemetry
 from webapp.i18n import current_language
 from webapp.search import SearchResponse
-from webapp.storage import MAX_TERM_LENGTH, MISS_CODE, MISS_QUERY, current_storage
+from webapp.search.identifiers import mask_identifiers
+from webapp.storage import MAX_TERM_LENGTH, MISS_QUERY, Storage
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+EXTENSION_KEY = "search_misses"
 
 
 def normalise_query(query: str) -> str:
-    """One spelling per query: compatibility forms folded, e-mail addresses removed (they are
-    personal data, typed by mistake), white space collapsed, case folded, length bounded."""
+    """One spelling per query: compatibility forms folded; e-mail addresses, IDs, IP addresses
+    and phone numbers masked (personal data, typed or pasted by mistake: ``[email]``, ``[id]``,
+    ``[ip]``, ``[phone]``); white space collapsed, case folded, length bounded. The one place a
+    term is cleaned, before anything is stored or counted."""
     text = unicodedata.normalize("NFKC", query)
-    text = _EMAIL.sub("[email]", text)
+    text = mask_identifiers(text)
     text = " ".join(text.split()).casefold()
     return "".join(c for c in text if unicodedata.category(c) != "Cc")[:MAX_TERM_LENGTH]
 
 
+class SearchMisses:
+    """What each search counts as, remembered from the view that answered it: the miss term
+    of a (language, query), or None for a search that found something.
+
+    The counting layer (:mod:`webapp.counting`) reads it on every answer of ``/search``,
+    rendered or from the page cache, so that each one counts while the cache knows nothing of
+    counting. The content is immutable, so the answer is too; at most :data:`KEPT` searches are
+    remembered per worker (more than the page cache holds), the oldest forgotten first.
+    """
+
+    KEPT = 20_000
+
+    def __init__(self) -> None:
+        self._terms: dict[tuple[str, str], str | None] = {}
+        self._lock = threading.Lock()
+
+    def remember(self, language: str, query: str, term: str | None) -> None:
+        with self._lock:
+            if (language, query) not in self._terms and len(self._terms) >= self.KEPT:
+                del self._terms[next(iter(self._terms))]
+            self._terms[(language, query)] = term
+
+    def term(self, language: str, query: str) -> str | None:
+        """The miss term of this search, or None: it found something, or no view answered it."""
+        return self._terms.get((language, query))
+
+
 def record_search_miss(response: SearchResponse) -> None:
-    """Record ``response`` as a miss unless it found a code in the table or a strong result."""
-    if response.entry is not None:
-        return
-    if response.code is not None:
-        _record(MISS_CODE, response.code)
-    elif not response.found:
-        _record(MISS_QUERY, normalise_query(response.query))
+    """Remember whether ``response`` is a miss (no code, no strong result), and its term."""
+    found = response.entry is not None or response.code is not None or response.found
+    term = None if found else normalise_query(response.query) or None
+    current_app.extensions[EXTENSION_KEY].remember(current_language(), response.query, term)
 
 
-def record_unknown_code(code: str) -> None:
-    """Record a page view of a well-formed code the table lacks as a miss."""
-    _record(MISS_CODE, code)
-
-
-def _record(kind: str, term: str) -> None:
-    if not term:
-        return
-    storage = current_storage()
-    language = current_language()  # now, while the request is here
-    # Again on every answer the page cache gives for this page, which never reaches the view.
-    # Queuing never waits for the database; the client address (as Flask sees it: PROXY_COUNT
-    # decides) is for the per-client ceiling only, never stored.
-    on_each_answer(lambda client: storage.queue_miss(kind, term, language, client=client))
+def count_search_miss(
+    storage: Storage, misses: SearchMisses, language: str, query: str, client: str
+) -> None:
+    """Count one answer of the search ``query`` in ``language`` if it is a miss. Never waits for
+    the database; ``client`` (the address, as Flask sees it: PROXY_COUNT decides) is for the
+    ceiling per address only, never stored."""
+    term = misses.term(language, query)
+    if term:
+        storage.queue_miss(MISS_QUERY, term, language, client=client)
+        telemetry.MISSES.labels(MISS_QUERY).inc()

@@ -1,10 +1,11 @@
-"""``flask --app webapp report``: where the site failed people, for the IT team.
+"""``flask --app webapp report``: where the site failed people, and what they looked up.
 
-Three lists over a period (``--since 30d``): the codes people looked for that the table lacks,
-the searches that found nothing, and the answers most often marked "did not solve my problem",
-with what people wrote; each with the language of the page ("en", "de"), so the content that
-fails people can be found in the right translation. ``--format csv`` gives one CSV for a
-spreadsheet.
+Lists over a period (``--since 30d``): the codes people looked for that the table lacks,
+the searches that found nothing, the answers most often marked "did not solve my problem",
+with what people wrote, the codes looked up most (with the change against the period of the
+same length before), and the codes rising now; misses and answers with the language of the
+page ("en", "de"), so the content that fails people can be found in the right translation.
+``--format csv`` gives one CSV for a spreadsheet.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from flask.cli import with_appcontext
 from webapp.content import current_site
 from webapp.feedback.forms import CONTROL
 from webapp.feedback.topics import Topic
-from webapp.storage import Miss, Report, StorageError, Unhelpful, current_storage
+from webapp.storage import (
+    LOOKUP_OTHER,
+    CodeCount,
+    Miss,
+    Report,
+    Rising,
+    StorageError,
+    Unhelpful,
+    current_storage,
+)
 
 _PERIOD = re.compile(r"\s*(\d{1,6})\s*([hdw])\s*", re.IGNORECASE)
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
@@ -41,7 +51,9 @@ CSV_COLUMNS = (
     "last_seen",
     "comment",
     "tried",
-    "language",  # last, so the columns of earlier reports keep their places
+    "language",  # after the earlier columns, so that they keep their places
+    "before",  # a code's lookups in the period of the same length before
+    "usual",  # a rising code's usual lookups per 15 minutes
 )
 
 
@@ -99,7 +111,7 @@ class Period(click.ParamType):
 )
 @with_appcontext
 def report_command(period: timedelta, output_format: str, limit: int) -> None:
-    """Report searches that found nothing and answers marked unhelpful."""
+    """Report misses, unhelpful answers, the codes looked up most and the codes rising now."""
     since = datetime.now(UTC) - period
     try:
         report = current_storage().report(since, limit=limit)
@@ -155,7 +167,7 @@ def _miss_table(misses: Iterable[Miss], label: str, width: int) -> list[str]:
     return rows if len(rows) > 1 else ["  None."]
 
 
-def _describe(answer: Unhelpful) -> tuple[str, str]:
+def describe_answer(answer: Unhelpful) -> tuple[str, str]:
     """The address and title of an answer, in the language it was read in."""
     site = current_site()
     topic = Topic(answer.kind, answer.target, answer.section)
@@ -166,7 +178,7 @@ def _describe(answer: Unhelpful) -> tuple[str, str]:
 def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:
     lines: list[str] = []
     for answer in answers:
-        path, title = _describe(answer)
+        path, title = describe_answer(answer)
         lines.append(f"  {answer.no:>4} no, {answer.yes:>4} yes  {path}  {_one_line(title, 60)}")
         for written in answer.comments:
             parts = []
@@ -183,6 +195,40 @@ def _unhelpful_block(answers: Iterable[Unhelpful]) -> list[str]:
             )
             lines.extend(wrapped)
     return lines or ["  None."]
+
+
+def _title(code: str) -> str:
+    entry = current_site().default.code_by_id.get(code)
+    return (
+        entry.title if entry else ("(codes the site does not know)" if code == LOOKUP_OTHER else "")
+    )
+
+
+def change(now: int, before: int) -> str:
+    """The change from ``before`` to ``now``, as people read it: +50%, -20%, new."""
+    if not before:
+        return "new" if now else "-"
+    return f"{(now - before) / before:+.0%}"
+
+
+def _looked_up_table(counts: Iterable[CodeCount]) -> list[str]:
+    rows = [f"  {'Count':>7}  {'Before':>7}  {'Change':>7}  {'Code':<14}  Title"]
+    for count in counts:
+        rows.append(
+            f"  {count.count:>7}  {count.before:>7}  {change(count.count, count.before):>7}  "
+            f"{count.code:<14}  {_one_line(_title(count.code), 50)}"
+        )
+    return rows if len(rows) > 1 else ["  None."]
+
+
+def _rising_table(rising: Iterable[Rising]) -> list[str]:
+    rows = [f"  {'Now':>7}  {'Usual':>7}  {'Code':<14}  {'Languages':<12}  Title"]
+    for code in rising:
+        rows.append(
+            f"  {code.now:>7}  {code.usual:>7.1f}  {code.code:<14}  "
+            f"{_one_line(', '.join(code.languages), 12):<12}  {_one_line(_title(code.code), 40)}"
+        )
+    return rows if len(rows) > 1 else ["  None."]
 
 
 def render_text(report: Report) -> str:
@@ -219,6 +265,16 @@ def render_text(report: Report) -> str:
         ]
     lines += [
         "",
+        f"Codes looked up most ({len(report.looked_up)}), against the "
+        f"{_describe_period(report)} before:",
+        *_looked_up_table(report.looked_up),
+        "",
+        f"Rising now ({len(report.rising)}): looked up far more in the last 15 minutes than "
+        "usual (see the README):",
+        *_rising_table(report.rising),
+    ]
+    lines += [
+        "",
         "Misses are counted per UTC day, so the first day of the period may include searches "
         "from a little before it.",
     ]
@@ -228,7 +284,7 @@ def render_text(report: Report) -> str:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
     if value is None:
         return ""
@@ -251,7 +307,7 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
                 "language": miss.language,
             }
     for answer in report.unhelpful:
-        path, title = _describe(answer)
+        path, title = describe_answer(answer)
         about = {"item": path, "title": title, "language": answer.language}
         yield {"list": "unhelpful", **about, "count": answer.no, "yes": answer.yes}
         for written in answer.comments:
@@ -263,6 +319,23 @@ def csv_rows(report: Report) -> Iterable[dict[str, object]]:
                 "comment": written.comment,
                 "tried": written.tried,
             }
+    for count in report.looked_up:
+        yield {
+            "list": "looked up",
+            "item": count.code,
+            "title": _title(count.code),
+            "count": count.count,
+            "before": count.before,
+        }
+    for code in report.rising:
+        yield {
+            "list": "rising",
+            "item": code.code,
+            "title": _title(code.code),
+            "count": code.now,
+            "usual": round(code.usual, 1),
+            "language": " ".join(code.languages),
+        }
     if report.dropped:
         yield {"list": "not kept", "item": "(daily limit reached)", "count": report.dropped}
     if report.dropped_by_client:
@@ -283,4 +356,4 @@ def write_csv(report: Report, out: IO[str] | None = None) -> None:
     writer = csv.writer(out or sys.stdout, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in csv_rows(report):
-        writer.writerow([_cell(row.get(column)) for column in CSV_COLUMNS])
+        writer.writerow([csv_cell(row.get(column)) for column in CSV_COLUMNS])

@@ -29,6 +29,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 
+from webapp import telemetry
 from webapp.content import current_content
 from webapp.feedback.forms import ANSWER, DETAILS, AnswerForm, FeedbackForm
 from webapp.feedback.topics import Topic
@@ -68,6 +69,7 @@ def submit() -> ResponseReturnValue:
                 tried,
                 language=current_language(),
             )
+            telemetry.FEEDBACK.labels("yes" if helpful else "no").inc()
     except StorageError as exc:
         # One line: the reason is the database's, and a traceback would say nothing more.
         log.error("Feedback on %s not saved: %s", topic.about, exc)

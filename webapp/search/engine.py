@@ -12,11 +12,14 @@ from dataclasses import dataclass
 
 from webapp.content.model import CODE, PAGE, CodeEntry, Content, code_number
 from webapp.search.families import Explanation, explain, family_of
+from webapp.search.identifiers import without_identifiers
 from webapp.search.index import Document, Hit, WordIndex
 from webapp.search.resolver import Resolution, Resolver
 from webapp.search.text import Analyzer
 
 RELATED_LIMIT = 6  # codes of the same family listed under a code's page
+# A long paste is read whole for a code; its words are searched from its start, IDs left out.
+MAX_QUERY_FOR_WORDS = 200
 
 # Guides and the full answers of the codes people hit most outrank the many short catalogue
 # entries that mention the same words: they are what a person searching words is after.
@@ -95,10 +98,11 @@ class SearchEngine:
                 resolution.did_you_mean,
             )
         did_you_mean, choices = resolution.did_you_mean, resolution.choices
-        results = self.words.search(query, limit)
+        words = without_identifiers(query)[:MAX_QUERY_FOR_WORDS]
+        results = self.words.search(words, limit)
         spellings = results.spellings
         if not results.hits and not spellings:
-            spellings = self.words.suggest_spellings(query)
+            spellings = self.words.suggest_spellings(words)
         return SearchResponse(
             query,
             did_you_mean=did_you_mean,

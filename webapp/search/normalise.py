@@ -19,12 +19,24 @@ normaliser forgives:
 
 A bare run of eight hex-like letters (like "official") is a word, not a code: a code needs a
 ``0x`` prefix, a ``CAA`` start, or at least one real digit.
+
+What people paste is messier than a code, so before it is read the text is folded to its
+compatibility form (NFKC: the full-width letters and digits of an input method become
+ASCII), and the IDs, phone numbers and addresses in it are masked
+(:mod:`webapp.search.identifiers`): a GUID, or a part of one, is never a code. A 9- or 10-digit
+number inside a sentence is a code only next to a word such as "error", "code", "status" or
+"Fehler"; otherwise :func:`sentence_decimals` offers it to the resolver, which takes it only when
+it is a known code's decimal form (a ticket or phone number is not). The whole of a long paste is
+read, up to :data:`MAX_QUERY_FOR_CODES` characters, so a code after the IDs is found.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
+
+from webapp.search.identifiers import mask_identifiers
 
 _MISREAD = str.maketrans("oOiIlL", "001111")
 _HEXISH = "[0-9A-Fa-fOoIil]"
@@ -41,14 +53,23 @@ _SENTENCE_MARKED = re.compile(
     rf"(?P<digits>{_HEXISH}(?:[\s\-.]?{_HEXISH}){{7}})(?![0-9A-Za-z])"
 )
 _SENTENCE_PLAIN = re.compile(rf"(?<![0-9A-Za-z])(?P<digits>{_HEXISH}{{8}})(?![0-9A-Za-z])")
-_SENTENCE_DECIMAL = re.compile(r"(?<![\w\-\u2212])[-\u2212]?\d{9,10}(?!\w)")
+_SENTENCE_DECIMAL = re.compile(r"(?<![\w\-\u2212])[-\u2212]?[1-9]\d{8,9}(?!\w)")
+# Words that say the number next to them is a code: "error 50126", "50126 error", "Fehlercode:
+# 50126", "status code -895352829".
+_CODE_WORD = r"(?:(?:error|status)[\s\-]*code|error|code|status|fehler\w*|hresult)"
+_LABEL_BEFORE = re.compile(rf"(?<![A-Za-z]){_CODE_WORD}\s*[:#=]?\s*#?$", re.IGNORECASE)
+_LABEL_AFTER = re.compile(rf"\s*[:)]?\s*{_CODE_WORD}(?![A-Za-z])", re.IGNORECASE)
+_NUMBER = re.compile(r"(?<![\w\-\u2212#])#?0*([1-9][0-9]{3,6})(?![\w\-])")
 # Something that looks like an attempt at a code but has the wrong number of digits.
 _NEAR = re.compile(
     rf"(?<![0-9A-Za-z])(?:{_PREFIX}|(?=[cC][aA][aA]))(?P<digits>{_HEXISH}{{5,11}})(?![0-9A-Za-z])"
 )
 
 # "AADSTS50126", "AADSTS 50126", "aadsts-50126:"; and the sign-in page's "Error Code: 50126".
-_AADSTS = re.compile(r"(?<![0-9A-Za-z])AADSTS[\s\-:#]?0*([1-9][0-9]{3,6})(?![0-9])", re.IGNORECASE)
+# The letter O inside the number is a misread 0 ("aadsts5O126").
+_AADSTS = re.compile(
+    r"(?<![0-9A-Za-z])AADSTS[\s\-:#]?[0Oo]*([1-9][0-9Oo]{3,6})(?![0-9])", re.IGNORECASE
+)
 _ERROR_CODE = re.compile(
     r"(?<![0-9A-Za-z])error\s*code\s*[:#=]?\s*0*([1-9][0-9]{3,6})(?![0-9])", re.I
 )
@@ -69,7 +90,8 @@ _SHORT_WIN32 = re.compile(
     re.I,
 )
 
-MAX_QUERY_FOR_CODES = 200  # longer text is not scanned for codes
+# Longer text is not read for codes: a whole "More details" block is a few hundred characters.
+MAX_QUERY_FOR_CODES = 2000
 
 
 def _looks_like_code(prefix: str | None, digits: str) -> bool:
@@ -89,16 +111,23 @@ def _from_decimal(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
+def _readable(text: str) -> str:
+    """``text`` as the code reader sees it: bounded, folded, its IDs masked, edges trimmed."""
+    text = unicodedata.normalize("NFKC", text[:MAX_QUERY_FOR_CODES])[:MAX_QUERY_FOR_CODES]
+    return mask_identifiers(text).strip(_EDGE_PUNCTUATION)
+
+
 @lru_cache(maxsize=4096)
 def normalise_code(text: str) -> str | None:
     """The canonical code in ``text``, or None when it holds no status code.
 
     The whole text is tried first (so "CAA2 OOO3" works), then a code inside a sentence.
     """
-    text = text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION)
+    text = _readable(text)
     entra = _AADSTS.search(text) or _ERROR_CODE.search(text)
     if entra:
-        return f"AADSTS{entra[1]}"
+        return "AADSTS" + entra[1].translate(_MISREAD)
     if _WHOLE_DECIMAL.fullmatch(text):
         return _from_decimal(text)
     short = _SHORT_WIN32.fullmatch(text)
@@ -118,27 +147,50 @@ def _find_in_sentence(text: str) -> str | None:
     for match in _SENTENCE_PLAIN.finditer(text):
         if _looks_like_code(None, match["digits"]):
             return _canonical(match["digits"])
-    match = _SENTENCE_DECIMAL.search(text)
-    if match:
-        return _from_decimal(match.group())
+    for match in _SENTENCE_DECIMAL.finditer(text):
+        if _labelled(text, match):
+            return _from_decimal(match.group())
     return None
 
 
+def _labelled(text: str, match: re.Match[str]) -> bool:
+    """Is the number ``match`` found in ``text`` next to a word that says it is a code?"""
+    before = text[max(0, match.start() - 20) : match.start()]
+    return bool(_LABEL_BEFORE.search(before) or _LABEL_AFTER.match(text, match.end()))
+
+
+def sentence_decimals(text: str) -> tuple[str, ...]:
+    """The codes that the 9- or 10-digit numbers of a sentence would be, as decimal forms.
+
+    Without a word saying so, such a number is as likely a ticket or phone number: the resolver
+    takes one only when the catalogue has its code.
+    """
+    text = _readable(text)
+    found = (_from_decimal(match.group()) for match in _SENTENCE_DECIMAL.finditer(text))
+    return tuple(code for code in found if code is not None)
+
+
 def bare_number(text: str) -> int | None:
-    """The number, when the whole text is a bare 4- to 7-digit number (``50126``, ``#12029``),
-    or the number of a Microsoft 365 app's message (``Something went wrong [1001]``,
-    ``error 1001``).
+    """The number, when the text is a bare 4- to 7-digit number (``50126``, ``#12029``), the
+    number of a Microsoft 365 app's message (``Something went wrong [1001]``, ``error 1001``), or
+    one next to a word that says it is a code (``error 50126``, ``50126 error``,
+    ``Fehlercode: 50126``).
 
     Such a number may be an Entra code typed without ``AADSTS``, a network error number
     (12029) or a Microsoft 365 app's number; the resolver decides with what the catalogue holds.
     """
-    text = text[:MAX_QUERY_FOR_CODES].strip(_EDGE_PUNCTUATION)
+    text = _readable(text)
     match = (
         _BARE_NUMBER.fullmatch(text)
         or _BRACKETED_NUMBER.fullmatch(text)
         or _NUMBER_IN_BRACKETS.search(text)
     )
-    return int(match[1]) if match else None
+    if match:
+        return int(match[1])
+    for match in _NUMBER.finditer(text):
+        if _labelled(text, match):
+            return int(match[1])
+    return None
 
 
 def near_code_digits(text: str) -> str | None:
@@ -146,8 +198,8 @@ def near_code_digits(text: str) -> str | None:
 
     "0xCAA2003" gives "CAA2003", so the caller can look for known codes a digit or two away.
     """
-    text = text[:MAX_QUERY_FOR_CODES]
-    compact = _SEPARATORS.sub("", text.strip(_EDGE_PUNCTUATION))
+    text = _readable(text)
+    compact = _SEPARATORS.sub("", text)
     match = _NEAR.fullmatch(compact) or _NEAR.search(text)
     if match is None:
         return None

@@ -18,6 +18,7 @@ from webapp.search.normalise import (
     bare_number,
     near_code_digits,
     normalise_code,
+    sentence_decimals,
 )
 
 DID_YOU_MEAN_DISTANCE = 2
@@ -63,6 +64,9 @@ class Resolver:
         named = self._named(text)
         if named is not None:
             return Resolution(text, named.code, named)
+        known = self._known_decimal(text)
+        if known is not None:
+            return Resolution(text, known.code, known)
         number = bare_number(text)
         if number is not None:
             choices = self._codes_numbered(number)
@@ -84,6 +88,11 @@ class Resolver:
             explanation=explain(code, self.content),
             did_you_mean=self.similar_codes(code),
         )
+
+    def _known_decimal(self, text: str) -> CodeEntry | None:
+        """The entry of the first number in a sentence that is a known code's decimal form."""
+        by_id = self.content.code_by_id
+        return next((by_id[c] for c in sentence_decimals(text) if c in by_id), None)
 
     def _named(self, text: str) -> CodeEntry | None:
         """The entry whose name or alias the text is or holds."""

@@ -6,7 +6,8 @@ Everything else on the site is read-only content in memory; this is the only sta
 writes, so it is kept small and defensive:
 
 - **Nothing personal is stored**: no IP address, no user agent, no name; only the page or code,
-  the answer, the optional comment and "what you tried", and the time (UTC).
+  the answer, the optional comment and "what you tried", and the time (UTC); lookups are counts
+  per hour, code and language.
 - **Bounded**: a search term is cut to :data:`MAX_TERM_LENGTH` characters, and at most
   ``MISSES_PER_DAY`` new terms are kept per day (further new terms are only counted).
 - **Safe with many writers**: SQLite runs in WAL mode with a busy timeout and takes its write
@@ -16,8 +17,9 @@ writes, so it is kept small and defensive:
   :class:`StorageError` (feedback then answers 503 with the person's words kept).
 
 The parts: :mod:`.connections` (which database, how long to wait for it, and the one error a
-failure becomes), :mod:`.tables`,
-:mod:`.feedback` and :mod:`.misses` (the writes), :mod:`.queries` (the reads), :mod:`.migrate`
+failure becomes), :mod:`.tables`, :mod:`.counter` (what is counted on every request, written
+in batches by a thread of each process), :mod:`.feedback`, :mod:`.misses` and :mod:`.lookups`
+(the writes), :mod:`.queries` and :mod:`.lookup_queries` (the reads), :mod:`.migrate`
 (Alembic, with the scripts in ``migrations/``), :mod:`.store` (the :class:`Storage` the site
 uses). The schema is created, or upgraded, by ``flask --app webapp init-db`` and automatically
 at start-up; both are idempotent and safe when several processes start at once.
@@ -33,9 +35,11 @@ from flask.cli import with_appcontext
 
 from webapp.config import settings_of
 from webapp.storage.connections import StorageError, database_url
+from webapp.storage.lookup_queries import CodeCount, Rising
 from webapp.storage.queries import Comment, Miss, Report, Unhelpful
 from webapp.storage.store import Storage
 from webapp.storage.tables import (
+    LOOKUP_OTHER,
     MAX_TERM_LENGTH,
     MAX_TEXT_LENGTH,
     MISS_CODE,
@@ -44,14 +48,17 @@ from webapp.storage.tables import (
 )
 
 __all__ = [
+    "LOOKUP_OTHER",
     "MAX_TERM_LENGTH",
     "MAX_TEXT_LENGTH",
     "MISS_CODE",
     "MISS_DROPPED",
     "MISS_QUERY",
+    "CodeCount",
     "Comment",
     "Miss",
     "Report",
+    "Rising",
     "Storage",
     "StorageError",
     "Unhelpful",
@@ -79,6 +86,9 @@ def init_app(app: Flask) -> None:
         misses_per_day=settings.misses_per_day,
         misses_per_client=settings.misses_per_client,
         timeout=settings.database_timeout,
+        lookups_keep_days=settings.lookups_keep_days,
+        spike_min=settings.spike_min,
+        spike_factor=settings.spike_factor,
     )
     app.extensions[EXTENSION_KEY] = storage
     try:

@@ -53,7 +53,7 @@ class Rising:
     code: str
     now: int  # lookups in the last 15 minutes
     usual: float  # the average for 15 minutes over the last 7 days
-    languages: tuple[str, ...]  # in which it was looked up this hour, most first
+    languages: tuple[str, ...]  # in which it was looked up lately, most first
 
 
 def _sums(connection: Connection, since: datetime, until: datetime) -> dict[str, int]:
@@ -153,7 +153,9 @@ def rising_codes(
         for code, count in candidates.items()
         if count >= spike_factor * usual.get(code, 0.0)
     ]
-    languages = _languages(connection, [code for code, _, _ in rising], this_hour)
+    languages = _languages(
+        connection, [code for code, _, _ in rising], hour_of(now - RISING_WINDOW)
+    )
     return sorted(
         (Rising(code, count, rate, languages.get(code, ())) for code, count, rate in rising),
         key=lambda r: (-r.now, r.code),
@@ -161,14 +163,16 @@ def rising_codes(
 
 
 def _languages(
-    connection: Connection, codes: list[str], hour: datetime
+    connection: Connection, codes: list[str], since: datetime
 ) -> dict[str, tuple[str, ...]]:
+    """The languages each code was looked up in from the hour ``since`` falls in."""
     if not codes:
         return {}
     rows = connection.execute(
-        sa.select(lookup.c.code, lookup.c.language, lookup.c.count)
-        .where(lookup.c.code.in_(codes) & (lookup.c.hour == hour))
-        .order_by(lookup.c.count.desc(), lookup.c.language)
+        sa.select(lookup.c.code, lookup.c.language, sa.func.sum(lookup.c.count).label("total"))
+        .where(lookup.c.code.in_(codes) & (lookup.c.hour >= since))
+        .group_by(lookup.c.code, lookup.c.language)
+        .order_by(sa.desc("total"), lookup.c.language)
     )
     found: dict[str, list[str]] = {}
     for code, language, _ in rows:

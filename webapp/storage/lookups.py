@@ -35,7 +35,8 @@ def count(connection: Connection, *, at: datetime, code: str, language: str, tim
 def claim_alert(connection: Connection, *, code: str, now: datetime) -> bool:
     """True for the one caller, among every process, that gets to alert ``code`` this hour."""
     statement = _insert(connection)(alert_sent).values(code=code, hour=hour_of(now), sent_at=now)
-    return connection.execute(statement.on_conflict_do_nothing()).rowcount == 1
+    claimed = statement.on_conflict_do_nothing().returning(alert_sent.c.code)
+    return connection.execute(claimed).first() is not None
 
 
 def prune(connection: Connection, *, now: datetime, keep_days: int) -> None:

@@ -8,6 +8,8 @@ a flood cannot fill the disk.
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -96,3 +98,34 @@ def _upsert(
         },
     )
     connection.execute(statement)
+
+
+class ClientCeiling:
+    """At most ``per_client`` new terms a day from each client address (0: no ceiling), so
+    that one address cannot fill ``MISSES_PER_DAY`` for everyone; terms it already added that
+    day still count. Per process, in memory: only a hash of each address, for the day, and
+    only the :data:`MAX_CLIENTS` most recent addresses."""
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self, per_client: int) -> None:
+        self.per_client = per_client
+        self._lock = threading.Lock()
+        self._day: date | None = None
+        self._terms: dict[bytes, set[tuple[str, str, str]]] = {}
+
+    def allows(self, client: str, term: tuple[str, str, str], day: date) -> bool:
+        if not self.per_client:
+            return True
+        address = hashlib.blake2b(client.encode(), digest_size=8).digest()
+        with self._lock:
+            if day != self._day:
+                self._day, self._terms = day, {}
+            terms = self._terms.pop(address, set())  # put back below as the most recent
+            if len(self._terms) >= self.MAX_CLIENTS:
+                del self._terms[next(iter(self._terms))]
+            self._terms[address] = terms
+            if term in terms or len(terms) < self.per_client:
+                terms.add(term)
+                return True
+            return False

@@ -1,4 +1,5 @@
-"""What the report reads: misses and unhelpful answers over a period."""
+"""What the report reads: misses and unhelpful answers over a period (and, through
+:mod:`.lookup_queries`, what people looked up)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from webapp.storage.lookup_queries import CodeCount, Rising
 from webapp.storage.tables import (
     CLIENT_FULL,
     DAY_FULL,
@@ -62,6 +64,8 @@ class Report:
     dropped: int  # misses not kept because a day's limit of new terms was reached
     dropped_by_client: int = 0  # ... because one address reached its own limit for the day
     dropped_by_queue: int = 0  # ... because the database could not keep up
+    looked_up: tuple[CodeCount, ...] = ()  # the codes looked up most, against the period before
+    rising: tuple[Rising, ...] = ()  # the codes rising at the end of the period
 
 
 def read(connection: Connection, since: datetime, until: datetime, limit: int) -> Report:

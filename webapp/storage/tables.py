@@ -179,3 +179,24 @@ notice_change = sa.Table(
     sa.Column("fields", sa.JSON, nullable=False),
     sa.Index("ix_notice_change_notice_id", "notice_id"),
 )
+
+# What the IT desk marked handled on its lists (webapp.it_desk): one row per list, item and
+# language, the latest marking; a row is new again once people miss it after that moment.
+MAX_ACTION_LENGTH = 16
+HANDLED_LISTS = ("code", "query", "unhelpful")
+HANDLED_ACTIONS = ("keyword", "page", "rewrite", "none")
+
+handled = sa.Table(
+    "handled",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("list", sa.String(MAX_ACTION_LENGTH), nullable=False),
+    # The miss's term, or the unhelpful answer's topic (its "about": code:0xCAA20003#step).
+    sa.Column("item", sa.String(MAX_TERM_LENGTH), nullable=False),
+    sa.Column("language", sa.String(MAX_LANGUAGE_LENGTH), nullable=False, server_default=""),
+    sa.Column("action", sa.String(MAX_ACTION_LENGTH), nullable=False),
+    sa.Column("handled_by", sa.String(MAX_PERSON_LENGTH), nullable=False),
+    sa.Column("handled_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint("list IN ('code', 'query', 'unhelpful')", name="ck_handled_list"),
+    sa.UniqueConstraint("list", "item", "language", name="uq_handled_list_item_language"),
+)

@@ -11,15 +11,18 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
 from webapp.i18n import url_in_language
+from webapp.notices import active_notices, notice_json
 from webapp.search import current_engine
 from webapp.search.families import Explanation
+from webapp.search.identifiers import holds_identifiers
 from webapp.search.index import Hit
 from webapp.views.search import read_query
 
@@ -52,6 +55,8 @@ def entry_json(entry: CodeEntry) -> dict[str, Any]:
         "name": entry.name or None,
         "fixer": entry.fixer,
         "lookup_url": entry.lookup_url,
+        "for_it": entry.for_it_text or None,
+        "for_it_source": entry.for_it_source or None,
         "url": _code_url(entry.code),
     }
 
@@ -86,12 +91,27 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     }
 
 
+def _notices_json(code: str) -> dict[str, Any]:
+    """What IT says now about ``code``: its notices and those for everyone, and whether people
+    still need to report the problem."""
+    active = active_notices()
+    language = str(get_locale() or "en")
+    return {
+        "notices": [
+            notice_json(notice, language) for notice in (*active.for_code(code), *active.everyone)
+        ],
+        "report": active.needs_report(code),
+    }
+
+
 @bp.get("/search")
 @public(query=("q", "lang", "limit"), revalidate=True)
 def search() -> ResponseReturnValue:
     query, problem = read_query()
     if problem:
         raise BadRequest(problem)
+    if holds_identifiers(query):
+        personal()  # the answer repeats the query, and with it the person's IDs
     limit = _limit()
     response = current_engine().search(query, limit)
     results = [_hit_json(hit) for hit in response.hits]
@@ -126,6 +146,8 @@ def codes() -> ResponseReturnValue:
 @bp.get("/codes/<path:typed>")
 @public(query=("lang",))
 def code(typed: str) -> ResponseReturnValue:
+    if holds_identifiers(typed):
+        personal()  # an address someone made of their own paste: never kept
     found = current_engine().resolve(typed)
     if found.choices:
         body = {
@@ -138,7 +160,7 @@ def code(typed: str) -> ResponseReturnValue:
     if found.code is None:
         raise BadRequest(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
     if found.entry is not None:
-        return jsonify(entry_json(found.entry))
+        return jsonify({**entry_json(found.entry), **_notices_json(found.entry.code)})
     assert found.explanation is not None  # a code without an entry is always explained
     body = {
         "error": "not_found",

@@ -2,7 +2,8 @@
 
 Every spelling of a code redirects (301) to its canonical address, ``/codes/0xCAA20003``. A
 well-formed code the table lacks still gets a helpful page, explained by its family, with a
-404 status so that it is never mistaken for a page we wrote.
+404 status so that it is never mistaken for a page we wrote. What is asked for here is counted
+outside the view, on every request, cached or not (:mod:`webapp.counting`).
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import code_number
-from webapp.feedback import ANSWERED_ARG, record_unknown_code
+from webapp.feedback import ANSWERED_ARG
 from webapp.message_for_it import message_for_it
 from webapp.search import current_engine
+from webapp.search.identifiers import PastedDetails, holds_identifiers
 
 bp = Blueprint("codes", __name__, url_prefix="/codes")
 
@@ -35,8 +37,9 @@ def table() -> ResponseReturnValue:
 @bp.get("/<path:typed>")
 @public(query=(ANSWERED_ARG,))
 def code(typed: str) -> ResponseReturnValue:
-    engine = current_engine()
-    found = engine.resolve(typed)
+    if holds_identifiers(typed):
+        personal()  # an address someone made of their own paste: never kept, even as a 301
+    found = current_engine().resolve(typed)
     if found.choices:
         return render_template("codes/choices.html", typed=found.typed, choices=found.choices)
     if found.code is None:
@@ -45,21 +48,28 @@ def code(typed: str) -> ResponseReturnValue:
         ), 404
     if found.code != typed:
         return redirect(url_for(".code", typed=found.code), 301)
-    page_url = external_url(".code", typed=found.code)
+    return code_page(found.code)
+
+
+def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturnValue:
+    """The page of the canonical ``code``: its entry, or what its family says (a 404). With the
+    ``details`` of a pasted error, their IDs are in the message for IT."""
+    engine = current_engine()
+    found = engine.resolve(code)
+    page_url = external_url("codes.code", typed=code)
     if found.entry is not None:
         return render_template(
             "codes/code.html",
             entry=found.entry,
-            explanation=engine.explain(found.code),
-            related=engine.related(found.code),
-            message=message_for_it(found.code, found.entry.title, page_url),
+            explanation=engine.explain(code),
+            related=engine.related(code),
+            message=message_for_it(code, found.entry.title, page_url, details),
         )
-    record_unknown_code(found.code)  # and again on every answer from the page cache
     return render_template(
         "codes/unknown.html",
-        code=found.code,
+        code=code,
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
-        related=engine.related(found.code),
-        message=message_for_it(found.code, None, page_url),
+        related=engine.related(code),
+        message=message_for_it(code, None, page_url, details),
     ), 404

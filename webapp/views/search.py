@@ -9,14 +9,19 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from webapp.caching import public
+from webapp.caching import personal, public
 from webapp.feedback import record_search_miss
 from webapp.search import current_engine
+from webapp.search.identifiers import holds_identifiers, pasted_details
+from webapp.search.normalise import MAX_QUERY_FOR_CODES
 from webapp.site_texts import site_name
+from webapp.views.codes import code_page
 
 bp = Blueprint("search", __name__)
 
-MAX_QUERY_LENGTH = 200
+# A whole pasted "More details" block fits; the box says so with its maxlength, a link or a
+# script that sends more gets a clear 400.
+MAX_QUERY_LENGTH = MAX_QUERY_FOR_CODES
 RESULTS_PER_PAGE = 10
 
 
@@ -26,7 +31,7 @@ def read_query() -> tuple[str, str | None]:
     if len(query) > MAX_QUERY_LENGTH:
         return query, _(
             "That search is %(length)d characters long; please keep it under %(limit)d. "
-            "A status code or a few words work best.",
+            "A status code, the error's details or a few words work best.",
             length=len(query),
             limit=MAX_QUERY_LENGTH,
         )
@@ -43,12 +48,19 @@ def search() -> ResponseReturnValue:
         return render_template("search/results.html", query=query, problem=problem), 400
     if not query:
         return render_template("search/results.html", query="", response=None)
+    if holds_identifiers(query):
+        personal()  # never kept, by us or any cache: the person's IDs are in the answer
     response = current_engine().search(query, RESULTS_PER_PAGE)
     if response.code is not None:
+        details = pasted_details(query)
+        if details is not None:
+            # A pasted error's own page, its IDs in the message for IT. Answered here rather
+            # than redirected, so that the IDs never travel in another address.
+            return code_page(response.code, details)
         # Any recognised code lands on its page, known or only explained by its family.
         # 303: the result of a search, not a permanent move of /search.
         return redirect(url_for("codes.code", typed=response.code), 303)
-    record_search_miss(response)  # if it found nothing; again on every answer from the page cache
+    record_search_miss(response)  # counted on this and every later answer: webapp.counting
     return render_template("search/results.html", query=query, response=response)
 
 
