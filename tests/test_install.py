@@ -106,6 +106,7 @@ def server(installed: Path, elsewhere: Path, tmp_path: Path) -> Iterator[tuple[s
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # with the fresh environment's install: minutes on a busy machine
 def test_the_installed_wheel_serves_the_whole_site_from_another_folder(server) -> None:
     base, log = server
     status, kind, body = get(base + "/healthz")
@@ -125,6 +126,7 @@ def test_the_installed_wheel_serves_the_whole_site_from_another_folder(server) -
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_plain_gunicorn_elsewhere_names_the_missing_settings(
     installed: Path, elsewhere: Path, tmp_path: Path
 ) -> None:

@@ -75,7 +75,10 @@ def test_a_bad_setting_is_one_line_naming_the_variable(command: list[str], tmp_p
 @pytest.mark.parametrize(
     ("variable", "value", "why"),
     [
-        ("WEB_CONCURRENCY", "lots", "must be a whole number of at least 1, not 'lots'."),
+        # Gunicorn itself reads WEB_CONCURRENCY as a number when it is imported, before any
+        # settings file; a number it takes but the site does not is the site's to refuse.
+        ("WEB_CONCURRENCY", "0", "must be a whole number of at least 1, not '0'."),
+        ("GUNICORN_THREADS", "lots", "must be a whole number of at least 1, not 'lots'."),
         ("LOG_LEVEL", "loud", "must be one of debug, info, warning, error, critical, not 'loud'."),
     ],
 )
