@@ -120,6 +120,14 @@ def on_starting(server):
     if folder:
         for stale in Path(folder).glob("*.db"):
             stale.unlink()
+    elif server.cfg.workers > 1:
+        # The library reads the folder when first imported, which is before this file runs:
+        # only the shell that starts Gunicorn can name it (its documentation says so).
+        server.log.warning(
+            "PROMETHEUS_MULTIPROC_DIR is not set: /metrics shows one worker's counts of %d. "
+            "Set it to an empty folder before starting Gunicorn (the systemd unit does).",
+            server.cfg.workers,
+        )
 
 
 def on_reload(server):
