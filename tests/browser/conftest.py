@@ -18,7 +18,6 @@ Fixtures:
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ import pytest
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
 from support.environment import in_ci
-from werkzeug.serving import make_server
+from support.servers import served
 
 from .support import (
     AXE_JS,
@@ -78,15 +77,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         IT_CONTACT_EMAIL=IT_EMAIL,
         IT_CONTACT_URL=IT_URL,
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="browser-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(app, "browser-site") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -4,14 +4,13 @@ the thank-you where the person clicked, and no accessibility violations on the w
 from __future__ import annotations
 
 import re
-import threading
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from werkzeug.serving import make_server
+from support.servers import served
 from werkzeug.wrappers import Response
 
 from webapp.storage.tables import feedback
@@ -69,7 +68,7 @@ def test_no_then_details_by_keyboard_alone(open_page, axe, page_errors, screensh
 
 def test_each_answer_of_a_page_is_rated_on_its_own(open_page, page_errors):
     page = open_page("/faq")
-    answer = "what-is-mfa"
+    answer = "where-is-the-status-code"
     feedback_block(page, f"feedback-{answer}").get_by_role("button", name="Yes").click()
     page.wait_for_url(re.compile(rf"/faq\?answered=page:faq%23{answer}#feedback-{answer}$"))
     assert feedback_block(page, f"feedback-{answer}").get_by_role("status").is_visible()
@@ -84,35 +83,28 @@ def test_the_questions_are_told_apart_by_screen_readers(open_page):
     assert len(names) == len(set(names)) > 1  # each names the answer it is about
 
 
-def serve(app, name: str):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, name=name, daemon=True).start()
-    return server
-
-
 def test_a_form_on_another_site_cannot_post_an_answer(browser, tmp_path: Path):
     """Another origin (another port) shows a copy of the Yes button that posts to us."""
     site = make_app(SHIPPED_CONTENT, tmp_path)
-    site_server = serve(site, "site")
-    target = f"http://127.0.0.1:{site_server.server_port}/feedback"
-    form = (
-        f'<form method="post" action="{target}"><input type="hidden" name="about" '
-        'value="code:0xCAA20003"><button name="helpful" value="yes">Win a prize</button></form>'
-    )
-    other = serve(lambda environ, start: Response(form, mimetype="text/html")(environ, start), "x")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(f"http://localhost:{other.server_port}/")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Win a prize").click()
-        assert page.url == target
-        assert "sent from another website, so nothing was saved" in page.content()
-        with site.extensions["storage"].engine.connect() as connection:
-            count = sa.select(sa.func.count()).select_from(feedback)
-            assert connection.execute(count).scalar_one() == 0
-    finally:
-        context.close()
-        for server in (site_server, other):
-            server.shutdown()
-            server.server_close()
+    with served(site, "site") as site_url:
+        target = f"{site_url}/feedback"
+        form = (
+            f'<form method="post" action="{target}"><input type="hidden" name="about" '
+            'value="code:0xCAA20003"><button name="helpful" value="yes">Win a prize</button>'
+            "</form>"
+        )
+        other = Response(form, mimetype="text/html")
+        with served(other, "other") as other_url:
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                page.goto(other_url.replace("127.0.0.1", "localhost") + "/")
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Win a prize").click()
+                assert page.url == target
+                assert "sent from another website, so nothing was saved" in page.content()
+            finally:
+                context.close()
+    with site.extensions["storage"].engine.connect() as connection:
+        count = sa.select(sa.func.count()).select_from(feedback)
+        assert connection.execute(count).scalar_one() == 0

@@ -4,7 +4,6 @@ return), the token way in, and axe, a phone screen and dark mode on every page o
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,8 +13,7 @@ from support.apps import make_app
 from support.content import SHIPPED_CONTENT
 from support.it_desk import add_lookups, add_miss, make_token
 from support.oidc import CLIENT_ID, CLIENT_SECRET, IT_LEAD, start_provider
-from support.servers import free_port, stop_process
-from werkzeug.serving import make_server
+from support.servers import free_port, served, stop_process
 
 from webapp.storage import MISS_CODE, MISS_QUERY
 
@@ -59,15 +57,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     add_miss(app, MISS_CODE, "0xCAA2FFFF", "en")
     add_miss(app, MISS_QUERY, "teams keeps asking for my password", "de")
     storage.add_feedback("code", "0xCAA70004", "", False, "Still fails after a restart", "VPN off")
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="it-desk", daemon=True)
-    thread.start()
     try:
-        yield {"url": f"http://127.0.0.1:{port}", "issuer": issuer, "token": make_token(app)}
+        with served(app, "it-desk", port) as url:
+            yield {"url": url, "issuer": issuer, "token": make_token(app)}
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
         stop_process(provider)
 
 

@@ -4,13 +4,12 @@ prints, and shows every notice with JavaScript off, in a status region."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 
 import pytest
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
-from werkzeug.serving import make_server
+from support.servers import served
 
 from webapp.notices import service
 
@@ -67,15 +66,8 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "jane",
         )
     app.extensions["notices"].refresh()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="notices-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with served(app, "notices-site") as url:
+        yield url
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -6,9 +6,14 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
 
 from support.content import FIXTURE_CONTENT
 from webapp.config import PROJECT_ROOT
@@ -122,3 +127,18 @@ def environment(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
         **extra,
     )
     return env
+
+
+@contextmanager
+def served(app: Callable[..., Any], name: str, port: int = 0) -> Iterator[str]:
+    """Serve a WSGI ``app`` with Werkzeug on a thread, on loopback (a free port unless
+    ``port``); yields its base URL and stops it afterwards."""
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name=name, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
