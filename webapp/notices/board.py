@@ -80,6 +80,10 @@ class Board:
         self.active = Active()
         self._wake = threading.Event()
         self._lock = threading.Lock()
+        # One refresh at a time: the poller's and a nudged one's (a post on this worker, a
+        # test) would otherwise interleave, one seeing the new key before the other has
+        # published the notices and dropped the cached pages.
+        self._refreshing = threading.Lock()
         self._pid = 0  # the process whose thread polls; 0: none yet
         # Each Gunicorn worker polls from its birth, before its first request (a thread does
         # not survive a fork, and the master, which forks them, never polls).
@@ -99,6 +103,7 @@ class Board:
                 return
             self._pid = os.getpid()
             self._wake = threading.Event()
+            self._refreshing = threading.Lock()  # never one held across the fork
             thread = threading.Thread(
                 target=_poll, args=(weakref.ref(self),), name="notices", daemon=True
             )
@@ -111,6 +116,10 @@ class Board:
     def refresh(self) -> bool:
         """Ask the database if anything changed and publish what is active now; True if the
         active set changed. Never raises: a failing database keeps what was last read."""
+        with self._refreshing:
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         now = self._clock()
         try:
             if self._version_of() != self._version:
