@@ -98,9 +98,9 @@ def _parent(pid: int) -> int:
 
 def _server_processes(engine: sa.Engine) -> list[int]:
     """The postmaster and every process it started (backends, writer, checkpointer, ...)."""
-    with engine.connect() as connection:
+    with engine.connect() as connection:  # the backend ends with its connection: ask now
         backend = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-    postmaster = _parent(backend)
+        postmaster = _parent(backend)
     children = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():

@@ -30,8 +30,8 @@ def _id_lines(details: PastedDetails | None) -> tuple[str, ...]:
     if details is None:
         return (
             _(
-                "Correlation ID, request ID and timestamp: [from “More details” on the "
-                "Microsoft sign-in page, if it shows them]"
+                "Correlation ID, request ID, timestamp: [under “More details” on the "
+                "sign-in page, if shown]"
             ),
         )
     lines = (
@@ -71,7 +71,7 @@ def message_for_it(
             "",
             _("When it started: %(blank)s", blank=time_blank()),
             *_id_lines(details),
-            _("Which Teams: [new or classic desktop app, web browser, phone app]"),
+            _("Which Teams: [desktop app, web browser, phone app]"),
             _("Device: [for example, Windows laptop, Mac, phone]"),
             _("Network: [office, home, VPN, mobile data, hotel or guest Wi-Fi]"),
             _("What I have tried: [for example, restarting Teams, checking the clock]"),
