@@ -162,7 +162,7 @@ def test_a_pasted_error_lands_on_its_page_with_the_ids_in_the_message_for_it(
     values = (CORRELATION_ID, REQUEST_ID, TIMESTAMP)
     for label, value in zip(labels, values, strict=False):
         assert f"\n{label}{value}\n" in message
-    assert "[from “More details”" not in message and "[unter „Weitere" not in message
+    assert "[under “More details”" not in message and "[unter „Weitere" not in message
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
@@ -170,7 +170,7 @@ def test_the_message_for_it_of_a_plain_code_still_asks_for_the_ids(
     shipped_client: FlaskClient,
 ) -> None:
     message = message_for_it(shipped_client.get("/codes/AADSTS50126").get_data(as_text=True))
-    assert "Correlation ID, request ID and timestamp: [from “More details”" in message
+    assert "Correlation ID, request ID, timestamp: [under “More details”" in message
 
 
 @pytest.mark.parametrize(("length", "status"), [(1999, 303), (2000, 303), (2001, 400), (5000, 400)])
