@@ -136,3 +136,11 @@ def test_check_content_names_every_missing_entry_when_asked(tmp_path: Path, monk
     assert "codes not translated yet: 0xCAA82EE2, none, AADSTS50126, AADSTS12029, 0xCAA82EFD." in (
         output
     )
+
+
+def test_the_api_says_which_language_each_answer_is_in(offered: FlaskClient) -> None:
+    translated = offered.get("/it/api/codes/0xCAA20003").get_json()
+    untranslated = offered.get("/it/api/codes/0xCAA82EE2").get_json()
+    assert (translated["language"], untranslated["language"]) == ("it", "en")
+    hits = offered.get("/api/search?q=timed+out&lang=it").get_json()["results"]
+    assert hits[0]["code"] == "0xCAA82EE2" and hits[0]["language"] == "en"
