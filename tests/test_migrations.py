@@ -5,8 +5,6 @@ PostgreSQL, once, even when several processes start together."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from support.apps import make_app
 from support.counting import miss
+from support.workers import start_like_a_worker, worker_context
 
 from webapp.storage import Storage
 from webapp.storage import database_url as resolve_url
@@ -138,38 +137,24 @@ def test_a_schema_newer_than_the_code_is_left_alone(store: Storage, caplog) -> N
     assert differences(store) == []
 
 
-def _start_like_a_worker(url: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
-    storage = Storage(sa.make_url(url))
-    barrier.wait(timeout=60)
-    try:
-        results.put(storage.init_schema())
-    except Exception as exc:  # reported to the test, which fails with it
-        results.put(repr(exc))
-    finally:
-        storage.dispose()
-
-
 @pytest.mark.parametrize("version", [None, 1])
 def test_workers_starting_together_upgrade_once(url: sa.URL, version: int | None) -> None:
     """Eight processes (as eight Gunicorn workers) upgrade one database at the same moment:
     a new one, and one of the first release with rows to carry over."""
     if version is not None:
         load_old_schema(url, version)
-    context = multiprocessing.get_context("fork")  # as Gunicorn makes its workers
+    context = worker_context()  # forked as Gunicorn forks its workers
     barrier, results = context.Barrier(8), context.Queue()
     processes = [
         context.Process(
-            target=_start_like_a_worker,
+            target=start_like_a_worker,
             args=(url.render_as_string(hide_password=False), barrier, results),
+            daemon=True,  # a child that hangs fails the test, never the end of the run
         )
         for _ in range(8)
     ]
-    with warnings.catch_warnings():
-        # Python 3.12+ warns about forking a process with threads; the children only open
-        # their own connections, so the warning does not apply.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        for process in processes:
-            process.start()
+    for process in processes:
+        process.start()
     outcomes = [results.get(timeout=120) for _ in processes]
     for process in processes:
         process.join(timeout=60)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from support.apps import make_app
 from support.counting import miss
 from support.environment import postgres_url
+from support.workers import open_a_new_file, worker_context, write_through_a_read_only_spell
 
 from webapp import storage as storage_module
 from webapp.storage import (
@@ -378,83 +379,30 @@ def test_several_processes_write_at_once(database_url: str, tmp_path: Path) -> N
         store.dispose()
 
 
-def _open_a_new_file(path: str, barrier, results) -> None:  # type: ignore[no-untyped-def]
-    # A generous budget: eight processes on a busy shared machine may each wait a while; what
-    # is proven is that they wait instead of failing at once.
-    storage = Storage(resolve_url(f"sqlite:///{path}", "."), timeout=30)
-    barrier.wait()
-    try:
-        storage.init_schema()  # as each worker's start-up does
-        storage.add_feedback("code", "0xCAA20003", "", True)
-        with storage.engine.connect() as connection:
-            results.put(connection.exec_driver_sql("PRAGMA journal_mode").scalar())
-    except StorageError as exc:
-        results.put(str(exc))
-    finally:
-        storage.dispose()
-
-
 @pytest.mark.slow
+@pytest.mark.timeout(300)  # 80 processes in 10 rounds: over a minute on a busy machine
 def test_processes_opening_a_new_sqlite_file_together_all_get_wal(tmp_path: Path) -> None:
     """SQLite answers "database is locked" at once, busy_timeout or not, to a connection that
     switches a new file to WAL while another does too: workers starting together must wait,
     and then each write, in WAL mode."""
-    import warnings
-
-    context = multiprocessing.get_context("fork")
+    context = worker_context()
     outcomes = []
     for round_ in range(10):
         path = str(tmp_path / f"new-{round_}.sqlite3")
         barrier, results = context.Barrier(8), context.Queue()
         processes = [
-            context.Process(target=_open_a_new_file, args=(path, barrier, results))
+            context.Process(target=open_a_new_file, args=(path, barrier, results), daemon=True)
             for _ in range(8)
         ]
-        with warnings.catch_warnings():
-            # Python 3.12+ warns about forking a process with threads; these children only
-            # open a file, so the warning does not apply.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            for process in processes:
-                process.start()
+        for process in processes:
+            process.start()
         outcomes += [results.get(timeout=60) for _ in processes]
         for process in processes:
-            process.join()
+            process.join(timeout=30)
     assert outcomes == ["wal"] * 80
 
 
 # --- Recovering without a restart --------------------------------------------------------------
-
-
-def _write_through_a_read_only_spell(path: str, results) -> None:  # type: ignore[no-untyped-def]
-    """As a user the file permissions apply to (root ignores them)."""
-    if os.geteuid() == 0:
-        os.setgid(65534)
-        os.setuid(65534)  # nobody
-    store = Storage(resolve_url(f"sqlite:///{path}", "."))
-    try:
-        try:
-            store.init_schema()
-        except StorageError as exc:  # the test fails with it
-            results.put(f"no tables: {exc}")
-            results.put("")
-            return
-        store.add_feedback("code", "0xCAA20003", "", True, "writable")
-        store.dispose()  # the next write opens a new connection, while the file is read-only
-        os.chmod(path, 0o444)
-        try:
-            store.add_feedback("code", "0xCAA20003", "", True, "read-only")
-            results.put("stored while read-only")
-        except StorageError as exc:
-            results.put(f"refused: {exc}")
-        for name in Path(path).parent.iterdir():  # the operator fixes the files' permissions
-            name.chmod(0o644)
-        try:
-            store.add_feedback("code", "0xCAA20003", "", True, "fixed")
-            results.put("stored once fixed")
-        except StorageError as exc:
-            results.put(f"still refused: {exc}")
-    finally:
-        store.dispose()
 
 
 def test_a_read_only_sqlite_file_works_again_once_its_permissions_are_fixed() -> None:
@@ -462,21 +410,19 @@ def test_a_read_only_sqlite_file_works_again_once_its_permissions_are_fixed() ->
     file again, and succeeds, without restarting the site."""
     import shutil
     import tempfile
-    import warnings
 
     folder = Path(tempfile.mkdtemp())  # not under tmp_path, which only root may enter
     try:
         if os.geteuid() == 0:
             os.chown(folder, 65534, 65534)
-        context = multiprocessing.get_context("fork")
+        context = worker_context()
         results = context.Queue()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads: see above
-            process = context.Process(
-                target=_write_through_a_read_only_spell,
-                args=(str(folder / "help.sqlite3"), results),
-            )
-            process.start()
+        process = context.Process(
+            target=write_through_a_read_only_spell,
+            args=(str(folder / "help.sqlite3"), results),
+            daemon=True,
+        )
+        process.start()
         outcomes = [results.get(timeout=60), results.get(timeout=60)]
         process.join(timeout=30)
     finally:
