@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT, add_translations, write_content
-from support.it_desk import make_token
+from support.it_desk import make_token, sign_in_with_token
 from support.servers import free_port
 
 from webapp.caching import CachedPage
@@ -341,6 +341,9 @@ def test_a_stored_notice_in_a_language_the_site_no_longer_has_still_shows_and_ch
     changed = client.patch(f"/api/notices/{number}", json={"report": False}, headers=auth)
     assert changed.status_code == 200, changed.json
     assert rows(app, notice)[0].texts["it"] == {"title": "Guasto", "text": ""}
+    sign_in_with_token(client)
+    desk = client.get(f"/it/notices/{number}")
+    assert desk.status_code == 200 and 'value="Down"' in desk.get_data(as_text=True)
 
 
 def test_100_kb_of_text_is_refused_before_it_is_read(
