@@ -158,7 +158,7 @@ def _change_page(
         abort(503)
     if form is None:
         # Its words in each of the site's languages; one the site no longer has is left out.
-        texts = {}
+        texts: dict[str, str] = {}
         for language, words in notice.texts.items():
             title, text = text_fields(language)
             texts |= {title: words.title, text: words.markdown}
