@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
-from support.content import SHIPPED_CONTENT
+from support.content import SHIPPED_CONTENT, add_translations, write_content
 from support.it_desk import add_lookups, add_miss, csrf_token, sign_in_with_token
 
 from webapp.config import SettingError, Settings
@@ -320,7 +320,7 @@ def test_markings_and_feedback_per_code_on_both_databases(
 
 def notice_fields(page_token: str, **changes: str) -> dict[str, str]:
     fields = {"csrf_token": page_token, "level": "outage", "title": "Sign-in is broken",
-              "text": "We are *on it*.", "title_de": "", "text_de": "", "codes": "caa20003",
+              "text": "We are *on it*.", "codes": "caa20003",
               "ends": "2h", "report": "", "step": "save"}  # fmt: skip
     fields.update(changes)
     return fields
@@ -376,3 +376,56 @@ def test_a_read_only_token_cannot_post_a_notice(client: FlaskClient) -> None:
     page = client.get("/it/notices")
     assert "may only read" in page.get_data(as_text=True)
     assert client.post("/it/notices", data=notice_fields(csrf_token(page))).status_code == 403
+
+
+@pytest.fixture
+def trilingual_client(tmp_path: Path) -> FlaskClient:
+    """Signed in to the desk of a site in English, German and French."""
+    content = add_translations(write_content(tmp_path / "content"), "de", "fr")
+    client = make_app(content, tmp_path).test_client()
+    sign_in_with_token(client)
+    return client
+
+
+def test_the_notice_form_has_a_title_and_text_in_each_other_language_in_the_switchers_order(
+    trilingual_client: FlaskClient,
+) -> None:
+    client = trilingual_client
+    page = client.get("/it/notices").get_data(as_text=True)
+    order = ['<legend lang="de">Deutsch</legend>', 'name="title_de"', 'name="text_de"',
+             '<legend lang="fr">Français</legend>', 'name="title_fr"', 'name="text_fr"',
+             'name="codes"']  # fmt: skip
+    assert [page.index(mark) for mark in order] == sorted(page.index(mark) for mark in order)
+    fields = notice_fields(csrf_token(client.get("/it/notices")), title_fr="Panne",
+                           text_fr="Nous le *savons*.")  # fmt: skip
+    assert client.post("/it/notices", data=fields).status_code == 303
+    listed = client.get("/it/notices").get_data(as_text=True)
+    notice_id = re.search(r'href="/it/notices/(\d+)"', listed)[1]
+    edit = client.get(f"/it/notices/{notice_id}").get_data(as_text=True)
+    assert 'name="title_fr" type="text" value="Panne"' in edit
+    assert "Nous le *savons*.</textarea>" in edit
+    assert 'name="title_de" type="text" value=""' in edit
+
+
+def test_a_notice_text_in_a_language_the_site_lacks_is_refused_on_the_form(
+    trilingual_client: FlaskClient,
+) -> None:
+    client = trilingual_client
+    fields = notice_fields(csrf_token(client.get("/it/notices")), title_it="Guasto")
+    response = client.post("/it/notices", data=fields)
+    assert response.status_code == 400
+    assert "title_it: &#39;it&#39; is not a language of this site" in response.get_data(
+        as_text=True
+    )
+    assert "Sign-in is broken" not in client.get("/it/notices").get_data(as_text=True)
+
+
+def test_a_rising_code_prefills_each_language_whose_interface_strings_say_it(
+    trilingual_client: FlaskClient,
+) -> None:
+    form = trilingual_client.get("/it/notices?code=0xCAA70004").get_data(as_text=True)
+    assert (
+        'name="title_fr" type="text" value="Nous savons que la connexion échoue avec 0xCAA70004"'
+        in form
+    )
+    assert 'name="title_de" type="text" value=""' in form  # the fixture's German has no catalogue

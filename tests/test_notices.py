@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from support.apps import make_app
-from support.content import SHIPPED_CONTENT
+from support.content import SHIPPED_CONTENT, add_translations, write_content
+from support.it_desk import make_token, sign_in_with_token
 from support.servers import free_port
 
 from webapp.caching import CachedPage
@@ -28,6 +29,7 @@ from webapp.storage.tables import notice, notice_change
 
 CODE = "0xCAA20003"  # in the fixture content
 NOW = datetime(2026, 12, 8, 9, 0, tzinfo=UTC)
+LANGUAGES = ("en", "de", "fr")  # a site's languages, as the content has them
 
 
 def refresh(app: Flask) -> None:
@@ -56,7 +58,8 @@ def rows(app: Flask, table: sa.Table) -> list[sa.Row]:
 
 
 def test_a_notice_gets_its_defaults_and_normalised_codes() -> None:
-    fields = check({"title": "Sign-in is down", "codes": ["caa70004", "AADSTS 50126"]}, NOW)
+    sent = {"title": "Sign-in is down", "codes": ["caa70004", "AADSTS 50126"]}
+    fields = check(sent, NOW, LANGUAGES)
     assert fields["level"] == "outage" and fields["report"] is True
     assert fields["codes"] == ["0xCAA70004", "AADSTS50126"]
     assert fields["starts_at"] == NOW and fields["ends_at"] == NOW + timedelta(hours=4)
@@ -77,16 +80,40 @@ def test_a_notice_gets_its_defaults_and_normalised_codes() -> None:
         ({"title": "x", "report": "no"}, "report", "true or false"),
         ({"title": "x", "colour": "red"}, "colour", "not a field"),
         ({"title": "x", "text": "y", "title_de": "Titel"}, "text_de", "required"),
+        ({"title": "x", "text": "y", "title_fr": "Panne"}, "text_fr", "required"),
+        ({"title": "x", "text_fr": "Panne"}, "title_fr", "required"),
+        ({"title": "x", "title_it": "Guasto"}, "title_it", "'it' is not a language of this site"),
+        ({"title": "x", "text_it": "Guasto"}, "text_it", "its languages are en, de, fr"),
+        ({"title": "x", "title_en": "y"}, "title_en", "not a field"),
     ],
 )
 def test_bad_fields_are_refused_naming_the_field(sent: dict, field: str, why: str) -> None:
     with pytest.raises(NoticeError) as refused:
-        check(sent, NOW)
+        check(sent, NOW, LANGUAGES)
     assert refused.value.field == field and why in refused.value.message
 
 
+def test_a_notice_takes_a_title_and_text_in_each_of_the_sites_languages() -> None:
+    sent = {"title": "Down", "title_de": "Gestört", "title_fr": "Panne", "text_fr": "C'est su."}
+    fields = check(sent, NOW, LANGUAGES)
+    assert fields["texts"] == {
+        "en": {"title": "Down", "text": ""},
+        "de": {"title": "Gestört", "text": ""},
+        "fr": {"title": "Panne", "text": "C'est su."},
+    }
+    assert Notice.of(1, {**fields, "posted_by": "j", "posted_at": NOW}).text("fr").title == "Panne"
+
+
+def test_a_stored_text_in_a_language_the_site_dropped_is_kept_through_a_change() -> None:
+    stored = check({"title": "Down", "title_it": "Guasto"}, NOW, ("en", "it"))
+    changed = check({"title": "Still down", "title_fr": "Panne"}, NOW, ("en", "fr"), stored)
+    assert changed["texts"]["it"] == {"title": "Guasto", "text": ""}
+    assert changed["texts"]["en"]["title"] == "Still down"
+
+
 def test_markdown_is_rendered_once_without_raw_html() -> None:
-    fields = check({"title": "t", "text": "*Known*. <script>alert(1)</script>\n\n- a\n- b"}, NOW)
+    sent = {"title": "t", "text": "*Known*. <script>alert(1)</script>\n\n- a\n- b"}
+    fields = check(sent, NOW, LANGUAGES)
     shown = Notice.of(1, {**fields, "posted_by": "jane", "posted_at": NOW})
     html = str(shown.text("en").html)
     assert "<em>Known</em>" in html and "<li>a</li>" in html
@@ -94,7 +121,7 @@ def test_markdown_is_rendered_once_without_raw_html() -> None:
 
 
 def test_a_notice_without_german_shows_the_english_text_marked_english() -> None:
-    fields = check({"title": "Down"}, NOW)
+    fields = check({"title": "Down"}, NOW, LANGUAGES)
     shown = Notice.of(1, {**fields, "posted_by": "jane", "posted_at": NOW})
     assert shown.text("de").title == "Down" and shown.text("de").language == "en"
 
@@ -153,7 +180,7 @@ def test_the_commands_post_list_change_and_end(runner: FlaskCliRunner) -> None:
     )  # fmt: skip
     assert posted.exit_code == 0 and "#1 [outage] 'Down' for 0xCAA20003" in posted.output
     assert "no need to report" in posted.output
-    changed = runner.invoke(args=["notice", "change", "1", "--title-de", "Gestört"])
+    changed = runner.invoke(args=["notice", "change", "1", "--text", "Fixed for most."])
     assert changed.exit_code == 0, changed.output
     listed = runner.invoke(args=["notice", "list"])
     assert listed.output.startswith("active #1")
@@ -179,6 +206,40 @@ def test_bad_input_on_the_command_line_says_why_and_exits_non_zero(
 ) -> None:
     result = runner.invoke(args=["notice", *args])
     assert result.exit_code != 0 and message in result.output
+
+
+@pytest.fixture
+def trilingual(tmp_path: Path) -> Flask:
+    """The application over the small content in English, German and French."""
+    return make_app(add_translations(write_content(tmp_path / "content"), "de", "fr"), tmp_path)
+
+
+def test_the_command_line_takes_a_title_and_text_in_each_of_the_sites_languages(
+    trilingual: Flask,
+) -> None:
+    runner = trilingual.test_cli_runner()
+    posted = runner.invoke(
+        args=["notice", "post", "--title", "Down", "--title-in", "fr", "Panne",
+              "--text-in", "fr", "On s'en occupe.", "--title-in", "de", "Gestört"]
+    )  # fmt: skip
+    assert posted.exit_code == 0, posted.output
+    changed = runner.invoke(args=["notice", "change", "1", "--text-in", "de", "Wir sind dran."])
+    assert changed.exit_code == 0, changed.output
+    texts = rows(trilingual, notice)[0].texts
+    assert texts["fr"] == {"title": "Panne", "text": "On s'en occupe."}
+    assert texts["de"] == {"title": "Gestört", "text": "Wir sind dran."}
+
+
+def test_a_text_in_a_language_the_site_lacks_is_a_usage_error_and_nothing_is_posted(
+    trilingual: Flask,
+) -> None:
+    result = trilingual.test_cli_runner().invoke(
+        args=["notice", "post", "--title", "Down", "--title-in", "it", "Guasto"]
+    )
+    assert result.exit_code == 2
+    assert "'--title-in it'" in result.output
+    assert "'it' is not a language of this site" in result.output
+    assert rows(trilingual, notice) == []
 
 
 # --- The API ------------------------------------------------------------------------------------
@@ -233,6 +294,56 @@ def test_bad_fields_are_400_naming_the_field_and_nothing_is_saved(
     assert response.status_code == 400 and response.json["field"] == field
     assert response.json["message"]
     assert rows(app, notice) == [] and rows(app, notice_change) == []
+
+
+def test_the_api_takes_texts_in_each_site_language_and_answers_in_the_one_asked(
+    trilingual: Flask,
+) -> None:
+    client, auth = trilingual.test_client(), {"Authorization": f"Bearer {make_token(trilingual)}"}
+    sent = {"title": "Down", "text": "We know.", "title_fr": "Panne", "text_fr": "On le *sait*."}
+    posted = client.post("/api/notices", json=sent, headers=auth)
+    assert posted.status_code == 201, posted.json
+    assert posted.json["texts"]["fr"] == {"title": "Panne", "text": "On le *sait*."}
+    number = posted.json["id"]
+    patch = {"title_de": "Gestört", "text_de": "Wir wissen es."}
+    changed = client.patch(f"/api/notices/{number}", json=patch, headers=auth)
+    assert changed.status_code == 200 and sorted(changed.json["texts"]) == ["de", "en", "fr"]
+    refresh(trilingual)
+    french = client.get("/api/notices?lang=fr").json["notices"][0]
+    assert (french["title"], french["language"]) == ("Panne", "fr")
+    assert "<em>sait</em>" in french["html"]
+    german = client.get("/de/api/notices").json["notices"][0]
+    assert (german["title"], german["language"]) == ("Gestört", "de")
+
+
+@pytest.mark.parametrize("field", ["title_it", "text_it"])
+def test_a_text_in_a_language_the_site_lacks_is_400_naming_it_and_nothing_is_saved(
+    trilingual: Flask, field: str
+) -> None:
+    client, auth = trilingual.test_client(), {"Authorization": f"Bearer {make_token(trilingual)}"}
+    response = client.post("/api/notices", json={"title": "Down", field: "Guasto"}, headers=auth)
+    assert response.status_code == 400 and response.json["field"] == field
+    assert "'it' is not a language of this site" in response.json["message"]
+    assert rows(trilingual, notice) == [] and rows(trilingual, notice_change) == []
+
+
+def test_a_stored_notice_in_a_language_the_site_no_longer_has_still_shows_and_changes(
+    app: Flask, client: FlaskClient, auth: dict[str, str]
+) -> None:
+    now = datetime.now(UTC)
+    fields = check({"title": "Down", "title_it": "Guasto"}, now, ("en", "it"))
+    with app.app_context():
+        number = current_storage().add_notice(fields, "jane", now)
+    refresh(app)
+    assert "Down" in client.get("/").get_data(as_text=True)
+    read = client.get(f"/api/notices/{number}", headers=auth)
+    assert read.status_code == 200 and list(read.json["texts"]) == ["en"]
+    changed = client.patch(f"/api/notices/{number}", json={"report": False}, headers=auth)
+    assert changed.status_code == 200, changed.json
+    assert rows(app, notice)[0].texts["it"] == {"title": "Guasto", "text": ""}
+    sign_in_with_token(client)
+    desk = client.get(f"/it/notices/{number}")
+    assert desk.status_code == 200 and 'value="Down"' in desk.get_data(as_text=True)
 
 
 def test_100_kb_of_text_is_refused_before_it_is_read(
@@ -337,6 +448,27 @@ def test_german_pages_show_the_german_text_or_the_english_one_marked_english(
     assert '<span lang="en">Only English</span>' in html
 
 
+def test_pages_in_a_third_language_show_its_text_or_the_english_one_marked_english(
+    trilingual: Flask,
+) -> None:
+    with trilingual.app_context():
+        service.post({"title": "Down", "title_fr": "Panne", "text_fr": "On le *sait*."}, "jane")
+        service.post({"title": "Proxy change", "level": "maintenance", "codes": [CODE]}, "jane")
+    refresh(trilingual)
+    client = trilingual.test_client()
+    home = client.get("/fr/").get_data(as_text=True)
+    assert "<span>Panne</span>" in home and "<em>sait</em>" in home
+    code_page = client.get(f"/fr/codes/{CODE}").get_data(as_text=True)
+    assert '<span lang="en">Proxy change</span>' in code_page
+    table = client.get("/fr/codes").get_data(as_text=True)
+    row = table[table.index(f'href="/fr/codes/{CODE}"') :]
+    assert '<span lang="en">Proxy change</span>' in row[: row.index("</tr>")]
+    results = client.get("/fr/search?q=clock").get_data(as_text=True)
+    assert '<span lang="en">Proxy change</span>' in results
+    german = client.get("/de/").get_data(as_text=True)  # no German text: the English one
+    assert '<span lang="en">Down</span>' in german and "Panne" not in german
+
+
 # --- Each worker's board: off the request path, ends on time, survives the database -----------
 
 
@@ -357,7 +489,7 @@ class FakeDatabase:
         return self.version
 
     def post(self, **sent: object) -> None:
-        fields = check({"title": "Down", **sent}, NOW)
+        fields = check({"title": "Down", **sent}, NOW, LANGUAGES)
         self.version += 1
         self.rows.append({**fields, "id": self.version, "posted_by": "jane", "posted_at": NOW})
 

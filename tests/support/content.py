@@ -25,6 +25,9 @@ ORIGINAL_ARTICLE_CODES = (
 )
 
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
+# Small translations of the fixture content (a home page each; French has a few interface
+# strings), for tests of a site in more than one language.
+FIXTURE_TRANSLATIONS = FIXTURE_CONTENT.parent / "translations"
 # A language an IT team has just started (Italian): its home, its one page and interface
 # strings, and one code of the fixture's six.
 GROWING_LANGUAGE = Path(__file__).parent.parent / "fixtures" / "growing" / "it"
@@ -46,6 +49,13 @@ def write_content(root: Path, **overrides: str | None) -> Path:
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def add_translations(root: Path, *languages: str) -> Path:
+    """Add the fixture translations of ``languages`` (``"de"``, ``"fr"``) to a content folder."""
+    for language in languages:
+        shutil.copytree(FIXTURE_TRANSLATIONS / language, root / language, dirs_exist_ok=True)
     return root
 
 

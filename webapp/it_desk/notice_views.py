@@ -5,38 +5,73 @@ and the API. Changing anything needs a person signed in, or a token with ``notic
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from webapp import notices
-from webapp.it_desk.forms import NoticeForm, PlainForm
+from webapp.it_desk.forms import NoticeForm, PlainForm, notice_form
 from webapp.it_desk.views import bp, may_change
 from webapp.notices import service
-from webapp.notices.model import FIELDS, check
+from webapp.notices.model import DEFAULT_LANGUAGE, check, language_of, text_fields
 from webapp.storage import StorageError
 
 log = logging.getLogger(__name__)
 
 RECENT = timedelta(days=7)  # ended notices listed
-# A notice for a rising code, ready to post (the two texts people read, in their languages).
-PREFILLED = {
-    "title": "We know about sign-in problems with {code}",
-    "text": "IT is working on it. You don't need to report it; this notice goes when it is fixed.",
-    "title_de": "Wir wissen von Anmeldeproblemen mit {code}",
-    "text_de": "Die IT arbeitet daran. Sie müssen es nicht melden; dieser Hinweis verschwindet, "
-    "sobald es behoben ist.",
-}
+
+
+def _form(filled: Mapping[str, Any] | None = None) -> NoticeForm:
+    """The notice form with a title and text in each of the site's languages: what was posted,
+    or (``filled``) a new form with those values."""
+    form_class = notice_form(service.languages())
+    return form_class() if filled is None else form_class(formdata=None, **filled)
+
+
+def _sent(form: NoticeForm) -> dict[str, Any]:
+    """The form's fields, and a text posted for a language the form lacks (the site dropped
+    it after the page was loaded), so the notices' check refuses it by name, not silently."""
+    stray = {
+        name: value
+        for name, value in request.form.items()
+        if language_of(name) and name not in form and value.strip()
+    }
+    return {**stray, **form.sent()}
+
+
+def _prefilled(form: NoticeForm, code: str) -> dict[str, str]:
+    """A notice for a rising code, ready to post: its words in the default language, and in
+    each other language whose interface strings have them (else the field stays empty)."""
+
+    def words() -> tuple[str, str]:
+        return (
+            gettext("We know about sign-in problems with %(code)s", code=code),
+            gettext(
+                "IT is working on it. You don't need to report it; "
+                "this notice goes when it is fixed."
+            ),
+        )
+
+    with force_locale(DEFAULT_LANGUAGE):
+        english = words()
+    filled = dict(zip(text_fields(DEFAULT_LANGUAGE), english, strict=True))
+    for language in form.languages:
+        with force_locale(language.replace("-", "_")):
+            translated = words()
+        if all(mine != theirs for mine, theirs in zip(translated, english, strict=True)):
+            filled.update(zip(text_fields(language), translated, strict=True))
+    return filled
 
 
 def _preview(form: NoticeForm, current: dict[str, Any] | None = None) -> Any:
     """The notice as it would be stored (rendered as the public pages show it), or the field
     the notices' check refused; nothing is stored."""
     now = datetime.now(UTC)
-    fields = check(form.sent(), now, current=current)
+    fields = check(_sent(form), now, service.languages(), current=current)
     return notices.Notice.of(0, {**fields, "posted_by": g.person.audit_name, "posted_at": now})
 
 
@@ -57,19 +92,19 @@ def _page(form: NoticeForm, status: int = 200, **context: Any) -> ResponseReturn
 
 @bp.get("/notices")
 def notices_page() -> ResponseReturnValue:
-    form = NoticeForm(formdata=None)
+    form = _form({})
     code = request.args.get("code", "").strip()[:40]
     if code:  # from a rising code on the Now page: ready to post in one more click
         form.codes.data = code
         form.report.data = False
-        for name, words in PREFILLED.items():
-            getattr(form, name).data = words.format(code=code)
+        for name, words in _prefilled(form, code).items():
+            form[name].data = words
     return _page(form)
 
 
 @bp.post("/notices")
 def post_notice() -> ResponseReturnValue:
-    form = NoticeForm()
+    form = _form()
     if not form.validate():
         abort(400, description=gettext("This form had expired. Please send it again."))
     if request.form.get("step") == "preview":
@@ -77,7 +112,7 @@ def post_notice() -> ResponseReturnValue:
     may_change()
 
     def post() -> ResponseReturnValue:
-        notice = service.post(form.sent(), by=g.person.audit_name)
+        notice = service.post(_sent(form), by=g.person.audit_name)
         return redirect(url_for(".notices_page", posted=notice.id), 303)
 
     return _checked(form, post)
@@ -89,7 +124,7 @@ def _checked(form: NoticeForm, work: Any, notice_id: int | None = None) -> Respo
     try:
         return work()
     except notices.NoticeError as exc:
-        name = exc.field if exc.field in FIELDS else ""
+        name = exc.field if exc.field in form else ""
         return _form_again(form, 400, notice_id, field=name, problem=f"{exc.field}: {exc.message}")
     except notices.NoticeEnded as exc:
         return _form_again(form, 409, notice_id, problem=str(exc))
@@ -122,17 +157,19 @@ def _change_page(
         log.error("IT desk: %s", exc)
         abort(503)
     if form is None:
-        english, german = notice.texts["en"], notice.texts.get("de")
-        form = NoticeForm(
-            formdata=None,
-            level=notice.level,
-            title=english.title,
-            text=english.markdown,
-            title_de=german.title if german else "",
-            text_de=german.markdown if german else "",
-            codes=" ".join(notice.codes),
-            ends=notice.ends_at.strftime("%Y-%m-%dT%H:%M"),
-            report=notice.report,
+        # Its words in each of the site's languages; one the site no longer has is left out.
+        texts: dict[str, str] = {}
+        for language, words in notice.texts.items():
+            title, text = text_fields(language)
+            texts |= {title: words.title, text: words.markdown}
+        form = _form(
+            {
+                "level": notice.level,
+                "codes": " ".join(notice.codes),
+                "ends": notice.ends_at.strftime("%Y-%m-%dT%H:%M"),
+                "report": notice.report,
+                **texts,
+            }
         )
     page = render_template(
         "it/notice.html", form=form, notice=notice, history=history, end_form=PlainForm(),
@@ -148,7 +185,7 @@ def notice_page(notice_id: int) -> ResponseReturnValue:
 
 @bp.post("/notices/<int:notice_id>")
 def change_notice(notice_id: int) -> ResponseReturnValue:
-    form = NoticeForm()
+    form = _form()
     if not form.validate():
         abort(400, description=gettext("This form had expired. Please send it again."))
     if request.form.get("step") == "preview":
@@ -171,7 +208,7 @@ def change_notice(notice_id: int) -> ResponseReturnValue:
     may_change()
 
     def change() -> ResponseReturnValue:
-        service.change(notice_id, form.sent(), by=g.person.audit_name)
+        service.change(notice_id, _sent(form), by=g.person.audit_name)
         return redirect(url_for(".notice_page", notice_id=notice_id, changed=1), 303)
 
     return _checked(form, change, notice_id)

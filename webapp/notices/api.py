@@ -13,11 +13,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 
 from webapp.caching import public
+from webapp.i18n import current_language
 from webapp.notices import service
-from webapp.notices.model import Notice, NoticeError
+from webapp.notices.model import DEFAULT_LANGUAGE, Notice, NoticeError
 from webapp.storage import StorageError
 from webapp.tokens import current_token, require
 
@@ -43,15 +43,12 @@ def notice_json(notice: Notice, language: str, *, private: bool = False) -> dict
     if private:
         answer["texts"] = {
             language: {"title": words.title, "text": words.markdown}
-            for language, words in notice.texts.items()
+            for language in service.languages()
+            if (words := notice.texts.get(language))
         }
         answer["posted_by"] = notice.posted_by
         answer["posted_at"] = notice.posted_at.isoformat()
     return answer
-
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 def _problem(status: int, error: str, message: str, **extra: Any) -> ResponseReturnValue:
@@ -88,7 +85,7 @@ def _guarded(action: str, work: Any) -> ResponseReturnValue:
 @public(query=("lang",))
 def listing() -> ResponseReturnValue:
     """The active notices, for everyone and by code."""
-    language = request.args.get("lang") or _language()
+    language = request.args.get("lang") or current_language()
     return jsonify(
         notices=[notice_json(notice, language) for notice in service.active_notices().notices]
     )
@@ -100,7 +97,8 @@ def create() -> ResponseReturnValue:
     def work() -> ResponseReturnValue:
         notice = service.post(_sent(), current_token().name)
         location = url_for("notices_api.one", notice_id=notice.id)
-        return jsonify(notice_json(notice, "en", private=True)), 201, {"Location": location}
+        answer = notice_json(notice, DEFAULT_LANGUAGE, private=True)
+        return jsonify(answer), 201, {"Location": location}
 
     return _guarded("posted", work)
 
@@ -110,7 +108,7 @@ def create() -> ResponseReturnValue:
 def update(notice_id: int) -> ResponseReturnValue:
     def work() -> ResponseReturnValue:
         notice = service.change(notice_id, _sent(), current_token().name)
-        return jsonify(notice_json(notice, "en", private=True))
+        return jsonify(notice_json(notice, DEFAULT_LANGUAGE, private=True))
 
     return _guarded("changed", work)
 
@@ -120,7 +118,7 @@ def update(notice_id: int) -> ResponseReturnValue:
 def finish(notice_id: int) -> ResponseReturnValue:
     def work() -> ResponseReturnValue:
         notice = service.end(notice_id, current_token().name)
-        return jsonify(notice_json(notice, "en", private=True))
+        return jsonify(notice_json(notice, DEFAULT_LANGUAGE, private=True))
 
     return _guarded("ended", work)
 
@@ -131,7 +129,7 @@ def one(notice_id: int) -> ResponseReturnValue:
     """One notice with its history, for those who may change it."""
 
     def work() -> ResponseReturnValue:
-        answer = notice_json(service.get(notice_id), "en", private=True)
+        answer = notice_json(service.get(notice_id), DEFAULT_LANGUAGE, private=True)
         answer["history"] = [
             {
                 "action": change["action"],

@@ -16,7 +16,7 @@ import click
 from flask.cli import AppGroup
 
 from webapp.notices import service
-from webapp.notices.model import LEVELS, Notice, NoticeError
+from webapp.notices.model import LEVELS, Notice, NoticeError, language_of, text_fields
 from webapp.storage import StorageError
 
 notice_cli = AppGroup("notice", help="Post, list, change and end the notices everyone sees.")
@@ -33,14 +33,22 @@ def _run(work: Callable[[], Notice], done: str) -> None:
     try:
         notice = work()
     except NoticeError as exc:
-        raise click.BadParameter(exc.message, param_hint=f"'{exc.field}'") from None
+        raise click.BadParameter(exc.message, param_hint=_option_of(exc.field)) from None
     except (service.NoSuchNotice, service.NoticeEnded, StorageError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{done} {_line(notice)}")
 
 
+def _option_of(field: str) -> str:
+    """The option that gave a field, as the error names it: ``'--title-in fr'``."""
+    language = language_of(field)
+    if language is None:
+        return f"'{field}'"
+    return f"'--{field.split('_', 1)[0]}-in {language}'"
+
+
 def _line(notice: Notice) -> str:
-    text = notice.text("en")
+    text = notice.original
     about = ", ".join(notice.codes) or "everyone"
     ends = notice.ends_at.strftime("%Y-%m-%d %H:%M UTC")
     report = "" if notice.report else ", no need to report"
@@ -48,10 +56,18 @@ def _line(notice: Notice) -> str:
 
 
 def _fields(options: dict[str, Any]) -> dict[str, Any]:
-    """The options given, as the API's fields (options left out are not sent)."""
+    """The options given, as the API's fields (options left out are not sent):
+    ``--title-in fr …`` is ``title_fr``, checked with the others."""
+    titles, texts = options.pop("titles_in"), options.pop("texts_in")
     sent = {name: value for name, value in options.items() if value not in (None, ())}
     if "codes" in sent:
         sent["codes"] = list(sent["codes"])
+    for pairs, index in ((titles, 0), (texts, 1)):
+        for language, words in pairs:
+            field = text_fields(language)[index]
+            if field in sent:
+                raise click.UsageError(f"{_option_of(field)} is given twice.")
+            sent[field] = words
     return sent
 
 
@@ -59,8 +75,22 @@ _TEXT_OPTIONS = [
     click.option("--level", type=click.Choice(LEVELS), help="outage (default), maintenance, info"),
     click.option("--title", help="A short title, in English."),
     click.option("--text", help="What happened and what to do (Markdown: links, emphasis, lists)."),
-    click.option("--title-de", "title_de", help="The title in German (optional)."),
-    click.option("--text-de", "text_de", help="The text in German (optional)."),
+    click.option(
+        "--title-in",
+        "titles_in",
+        nargs=2,
+        multiple=True,
+        metavar="LANG TITLE",
+        help="The title in one of the site's other languages: --title-in de 'Gestört' (repeat).",
+    ),
+    click.option(
+        "--text-in",
+        "texts_in",
+        nargs=2,
+        multiple=True,
+        metavar="LANG TEXT",
+        help="The text in that language (optional), like --text-in de 'Wir sind dran.'",
+    ),
     click.option(
         "--code", "codes", multiple=True, help="A code it concerns (repeat); none: everyone."
     ),

@@ -8,32 +8,50 @@ notice with its Markdown rendered once, when it is loaded, never per request.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from markupsafe import Markup
 
+from webapp.content.loader import DEFAULT_LANGUAGE
 from webapp.content.markdown import render
 from webapp.search.normalise import normalise_code
 
 LEVELS = ("outage", "maintenance", "info")
-LANGUAGES = ("en", "de")  # English is required; a missing German text shows the English one
-DEFAULT_LANGUAGE = "en"
 DEFAULT_DURATION = timedelta(hours=4)
 MAX_DURATION = timedelta(days=14)  # a forgotten banner cannot linger
 MAX_TITLE_LENGTH = 120
 MAX_TEXT_LENGTH = 2000  # a short text: what happened, what to do, when it is expected back
 MAX_CODES = 50
 MAX_BY_LENGTH = 100
-FIELDS = ("level", "title", "text", "title_de", "text_de", "codes", "starts", "ends", "report")
+# The fields besides the texts in other languages, which are ``title_<language>`` and
+# ``text_<language>`` (see text_fields) for each of the site's languages but the default.
+FIELDS = ("level", "title", "text", "codes", "starts", "ends", "report")
+_TEXT_FIELD = re.compile(r"(?:title|text)_(.+)")
 
 _DURATION = re.compile(r"(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?", re.IGNORECASE)
 # Links a notice may carry: the web, mail, and the site's own pages. Anything with another
 # scheme (javascript:, data:, vbscript:) is refused, not just left unlinked.
 _SCHEME = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*)\s*:", re.IGNORECASE)
 _DANGEROUS_SCHEMES = frozenset({"javascript", "vbscript", "data", "file"})
+
+
+def text_fields(language: str) -> tuple[str, str]:
+    """The names of a language's title and text: ``title`` and ``text`` in the default
+    language, ``title_fr`` and ``text_fr`` in French."""
+    if language == DEFAULT_LANGUAGE:
+        return "title", "text"
+    return f"title_{language}", f"text_{language}"
+
+
+def language_of(field: str) -> str | None:
+    """The language whose words a field carries, when it is named like one that does
+    (``title_fr``: ``fr``); None for the other fields."""
+    match = _TEXT_FIELD.fullmatch(field)
+    language = match[1] if match else None
+    return language if language != DEFAULT_LANGUAGE else None
 
 
 class NoticeError(ValueError):
@@ -61,7 +79,8 @@ class Notice:
 
     id: int
     level: str
-    texts: Mapping[str, Text]  # by language; always has DEFAULT_LANGUAGE
+    # By language; always has DEFAULT_LANGUAGE, and may keep one the site no longer has.
+    texts: Mapping[str, Text]
     codes: tuple[str, ...]
     starts_at: datetime
     ends_at: datetime
@@ -97,6 +116,11 @@ class Notice:
         """The words for a page in ``language``: its own, or the English ones (whose
         ``language`` then says so, for ``lang="en"``)."""
         return self.texts.get(language) or self.texts[DEFAULT_LANGUAGE]
+
+    @property
+    def original(self) -> Text:
+        """The words in the default language, which every notice has."""
+        return self.texts[DEFAULT_LANGUAGE]
 
     def active(self, now: datetime) -> bool:
         return self.starts_at <= now < self.ends_at
@@ -182,14 +206,19 @@ def _when(field: str, value: Any, now: datetime) -> datetime:
 
 
 def check(
-    sent: Mapping[str, Any], now: datetime, current: Mapping[str, Any] | None = None
+    sent: Mapping[str, Any],
+    now: datetime,
+    languages: Collection[str],
+    current: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The stored fields of a notice from what was sent: a new notice when ``current`` is
-    None, else ``current`` (stored fields) changed by what was sent. Raises NoticeError."""
-    unknown = sorted(set(sent) - set(FIELDS))
-    if unknown:
-        raise NoticeError(unknown[0], f"is not a field of a notice; they are {', '.join(FIELDS)}")
+    None, else ``current`` (stored fields) changed by what was sent. ``languages``: the site's
+    (the default language's text is required, the others' optional); a text in any other is
+    refused. Raises NoticeError."""
+    others = [language for language in languages if language != DEFAULT_LANGUAGE]
+    _known(sent, others)
     base = dict(current) if current is not None else {}
+    # A stored text in a language the site no longer has is kept as it was, never shown.
     texts = {language: dict(words) for language, words in base.get("texts", {}).items()}
     fields: dict[str, Any] = {}
 
@@ -198,9 +227,8 @@ def check(
         raise NoticeError("level", f"must be one of {', '.join(LEVELS)}, not {str(level)[:20]!r}")
     fields["level"] = level
 
-    for language in LANGUAGES:
-        suffix = "" if language == DEFAULT_LANGUAGE else f"_{language}"
-        title_field, text_field = f"title{suffix}", f"text{suffix}"
+    for language in (DEFAULT_LANGUAGE, *others):
+        title_field, text_field = text_fields(language)
         words = texts.get(language, {})
         required = language == DEFAULT_LANGUAGE
         if title_field in sent or not words:
@@ -246,6 +274,24 @@ def check(
         raise NoticeError("starts", "is more than 14 days away")
     fields["ends_at"] = ends
     return fields
+
+
+def _known(sent: Mapping[str, Any], others: Collection[str]) -> None:
+    """Refuse a field a notice does not have, naming it, and a text in a language the site
+    does not have, naming the language."""
+    for name in sorted(sent):
+        language = language_of(name)
+        if language is None and name not in FIELDS:
+            fields = ", ".join(
+                (*FIELDS, *(field for other in others for field in text_fields(other)))
+            )
+            raise NoticeError(name, f"is not a field of a notice; they are {fields}")
+        if language is not None and language not in others:
+            languages = ", ".join((DEFAULT_LANGUAGE, *others))
+            raise NoticeError(
+                name,
+                f"{language[:20]!r} is not a language of this site; its languages are {languages}",
+            )
 
 
 def _is_duration(text: str) -> bool:

@@ -17,8 +17,16 @@ from typing import Any
 
 from flask import current_app
 
+from webapp.content import current_site
 from webapp.notices.board import Active
-from webapp.notices.model import MAX_BY_LENGTH, Notice, NoticeError, check, describe
+from webapp.notices.model import (
+    MAX_BY_LENGTH,
+    Notice,
+    NoticeError,
+    check,
+    describe,
+    language_of,
+)
 from webapp.storage import current_storage
 
 log = logging.getLogger(__name__)
@@ -32,6 +40,12 @@ class NoSuchNotice(LookupError):
 
 class NoticeEnded(ValueError):
     """The notice has ended already: it cannot be changed or ended again."""
+
+
+def languages() -> tuple[str, ...]:
+    """The languages a notice may have words in: the site's, in the order of its switcher
+    (the default language first; its text is the one required)."""
+    return current_site().languages
 
 
 def _who(by: str) -> str:
@@ -57,7 +71,7 @@ def post(sent: Mapping[str, Any], by: str, now: datetime | None = None) -> Notic
     """Post a new notice from the fields sent; raises NoticeError (nothing stored)."""
     now = now or datetime.now(UTC)
     by = _who(by)
-    fields = check(sent, now)
+    fields = check(sent, now, languages())
     notice_id = current_storage().add_notice(fields, by, now)
     notice = Notice.of(notice_id, {**fields, "posted_by": by, "posted_at": now})
     return _done(notice, "posted", by, fields)
@@ -69,19 +83,20 @@ def change(notice_id: int, sent: Mapping[str, Any], by: str, now: datetime | Non
     by = _who(by)
     if not sent:
         raise NoticeError("fields", "nothing to change was sent")
+    site_languages = languages()
 
     def changed(stored: dict[str, Any]) -> dict[str, Any]:
         if stored["ends_at"] <= now:
             raise NoticeEnded(f"Notice {notice_id} has ended; post a new one.")
-        return check(sent, now, current=stored)
+        return check(sent, now, site_languages, current=stored)
 
     stored = current_storage().change_notice(notice_id, changed, by, now)
     if stored is None:
         raise NoSuchNotice(f"There is no notice {notice_id}.")
     # The log line names what was sent, as it was stored.
-    names = {"title": "texts", "text": "texts", "title_de": "texts", "text_de": "texts"}
-    names |= {"starts": "starts_at", "ends": "ends_at"}
-    logged = {names.get(name, name): stored[names.get(name, name)] for name in sent}
+    names = {"title": "texts", "text": "texts", "starts": "starts_at", "ends": "ends_at"}
+    stored_names = {"texts" if language_of(name) else names.get(name, name) for name in sent}
+    logged = {name: stored[name] for name in stored_names}
     return _done(Notice.of(notice_id, stored), "changed", by, logged)
 
 
