@@ -189,12 +189,12 @@ def test_translation_without_a_catalogue_is_listed(tmp_path: Path) -> None:
     assert not coverage.catalogue and not coverage.offered
 
 
-def test_shipped_german_is_complete() -> None:
+def test_every_shipped_translation_is_complete_and_offered() -> None:
     from support.content import SHIPPED_CONTENT
 
     site = load_site(SHIPPED_CONTENT)
-    assert site.languages == ("en", "de")
-    assert site.coverage["de"].complete
+    assert site.languages == site.offered_languages == ("en", "de", "es", "fr")
+    assert all(coverage.complete for coverage in site.coverage.values())
 
 
 def test_interface_template_holds_every_string_the_code_marks(tmp_path: Path) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 
 from webapp.config import PROJECT_ROOT
 
@@ -74,7 +78,52 @@ PAGE_TYPES: dict[str, tuple[str, int]] = {
     "de-messages-without-a-code": ("/de/messages-without-a-code", 200),
     "de-for-it": ("/de/for-it", 200),
     "de-not-found": ("/de/nirgendwo", 404),
+    # French and Spanish: each kind of page once, in the words people there type.
+    "fr-home": ("/fr/", 200),
+    "fr-code-table": ("/fr/codes", 200),
+    "fr-code": ("/fr/codes/0xCAA20003", 200),
+    "fr-aadsts-code": ("/fr/codes/AADSTS50126", 200),
+    "fr-unknown-code": ("/fr/codes/0xCAA82F13", 404),
+    "fr-search-results": ("/fr/search?q=mot+de+passe", 200),
+    "fr-search-no-results": ("/fr/search?q=z%C3%A8bre+xylophone", 200),
+    "fr-faq": ("/fr/faq", 200),
+    "fr-mfa": ("/fr/mfa", 200),
+    "fr-for-it": ("/fr/for-it", 200),
+    "fr-not-found": ("/fr/nulle-part", 404),
+    "es-home": ("/es/", 200),
+    "es-code-table": ("/es/codes", 200),
+    "es-code": ("/es/codes/0xCAA20003", 200),
+    "es-aadsts-code": ("/es/codes/AADSTS50126", 200),
+    "es-unknown-code": ("/es/codes/0xCAA82F13", 404),
+    "es-search-results": ("/es/search?q=contrase%C3%B1a", 200),
+    "es-search-no-results": ("/es/search?q=cebra+xil%C3%B3fono", 200),
+    "es-faq": ("/es/faq", 200),
+    "es-reset-teams": ("/es/reset-teams", 200),
+    "es-phone": ("/es/phone", 200),
+    "es-not-found": ("/es/ninguna-parte", 404),
 }
+# The translations the shipped content has, by the prefix of their page types.
+TRANSLATIONS = ("de", "fr", "es")
+
+
+def page_language(page_type: str) -> str:
+    """The language a page type is in: its prefix ("de-home"), or English."""
+    prefix = page_type.split("-", 1)[0]
+    return prefix if prefix in TRANSLATIONS else "en"
+
+
+@functools.cache
+def _catalogue(language: str) -> Catalog:
+    with (PROJECT_ROOT / "content" / language / "messages.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+def interface_string(language: str, text: str) -> str:
+    """An interface string as the page in ``language`` shows it (from its catalogue)."""
+    if language == "en":
+        return text
+    return _catalogue(language)[text].string or text
+
 
 # axe-core rule sets: WCAG 2.0 and 2.1, levels A and AA, and Deque's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
