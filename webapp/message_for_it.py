@@ -60,8 +60,9 @@ def it_language() -> str:
     return language
 
 
-def _locale(language: str) -> Locale:
-    return Locale.parse(language.replace("-", "_"))
+def _name(language: Locale, in_language: Locale) -> str:
+    """A language's name in another (Babel's CLDR data): "German" in English."""
+    return language.get_display_name(in_language) or str(language)
 
 
 def time_blank() -> str:
@@ -106,27 +107,23 @@ def _in_its_language(code: str, for_it: ForIT) -> tuple[str, tuple[str, ...], st
     """The subject and the opening lines in IT's language, and that language's name in the
     page's. Short: the whole message still prints on the page and fits a mailto link."""
     page = get_locale()
+    it = Locale.parse(for_it.language.replace("-", "_"))
     assert page is not None  # only ever asked inside a request
-    with force_locale(for_it.language.replace("-", "_")):
+    with force_locale(it):
         what, subject = _what(code, for_it.title)
         if for_it.title:
             subject += _(" (“%(title)s”)", title=for_it.title)
-        it = get_locale()
         lines = (
             f"{what}.",
             _(
                 "Below, in %(language)s: when it started, sign-in IDs, which Teams, device, "
                 "network, what I have tried.",
-                language=page.get_display_name(it),
+                language=_name(page, it),
             ),
-            _(
-                "Help page in %(language)s: %(url)s",
-                language=it.get_display_name(it),
-                url=for_it.page_url,
-            ),
+            _("Help page in %(language)s: %(url)s", language=_name(it, it), url=for_it.page_url),
             "",
         )
-    return subject, lines, _locale(for_it.language).get_display_name(page)
+    return subject, lines, _name(it, page)
 
 
 def message_for_it(
