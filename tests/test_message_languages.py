@@ -33,7 +33,7 @@ Help page: http://localhost/codes/0xCAA20003
 
 Thank you"""
 
-OPENING_LINES = 4  # what happened, what the lines below are, the help page, a blank line
+OPENING_LINES = 4  # the code and its title, what the lines below are, the help page, a blank
 
 
 @pytest.fixture(scope="module")
@@ -54,25 +54,19 @@ def title(app: Flask, language: str, code: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("code", "what"),
-    [
-        ("0xCAA20003", "Teams won't let me sign in. It shows status code 0xCAA20003"),
-        ("AccountNotSetUp", "Teams won't let me sign in. It shows the error AccountNotSetUp"),
-        ("none", "Teams keeps asking me to re-enter my smart card PIN, with no status code"),
-    ],
+    ("code", "label"),
+    [("0xCAA20003", "Status code 0xCAA20003"), ("AccountNotSetUp", "Error AccountNotSetUp")],
 )
 def test_a_german_page_tells_an_english_desk_the_code_and_its_title_in_english(
-    english_desk: Flask, code: str, what: str
+    english_desk: Flask, code: str, label: str
 ) -> None:
     english, german = title(english_desk, "en", code), title(english_desk, "de", code)
     assert english != german
     page = english_desk.test_client().get(f"/de/codes/{code}").get_data(as_text=True)
     message = message_for_it(page)
-    opening = message.split("\n")[:OPENING_LINES]
-    assert opening == [
-        f"{what} (“{english}”).",
-        "Below, in German: when it started, sign-in IDs, which Teams, device, network, what I "
-        "have tried.",
+    assert message.split("\n")[:OPENING_LINES] == [
+        f"{label}: {english}",
+        "Below in German: start time, sign-in IDs, which Teams, device, network, what I tried.",
         f"Help page in English: http://localhost/codes/{code}",
         "",
     ]
@@ -80,9 +74,20 @@ def test_a_german_page_tells_an_english_desk_the_code_and_its_title_in_english(
     assert message.split("\n")[OPENING_LINES] == "Hallo,"
     assert german in message and f"Hilfeseite: http://localhost/de/codes/{code}" in message
     subject, body = subject_and_body(mailto_of(page))
-    assert subject.startswith("Teams sign-in") and subject.endswith(f" (“{english}”)")
+    assert subject.startswith("Teams sign-in problem: ")
+    assert subject.endswith(f"{code} (“{english}”)")
     assert body == message
     assert "Die ersten Zeilen sind für die IT auf Englisch." in page
+
+
+def test_the_no_code_page_and_an_unknown_code_tell_an_english_desk_too(
+    english_desk: Flask,
+) -> None:
+    client = english_desk.test_client()
+    none = message_for_it(client.get("/de/codes/none").get_data(as_text=True))
+    assert none.startswith(f"No status code: {title(english_desk, 'en', 'none')}\nBelow in German")
+    unknown = message_for_it(client.get("/de/codes/0xCAA82F13").get_data(as_text=True))
+    assert unknown.startswith("Status code 0xCAA82F13\nBelow in German")  # no entry, no title
 
 
 def test_an_english_page_tells_a_german_desk_the_title_in_german(german_desk: Flask) -> None:
@@ -90,10 +95,9 @@ def test_an_english_page_tells_a_german_desk_the_title_in_german(german_desk: Fl
     page = german_desk.test_client().get("/codes/0xCAA20003").get_data(as_text=True)
     message = message_for_it(page)
     assert message.split("\n")[:OPENING_LINES] == [
-        "Ich kann mich nicht bei Teams anmelden. Angezeigt wird der Statuscode 0xCAA20003 "
-        f"(„{german}“).",
-        "Unten auf Englisch: seit wann es auftritt, Anmelde-IDs, welches Teams, Gerät, "
-        "Netzwerk, was ich schon versucht habe.",
+        f"Statuscode 0xCAA20003: {german}",
+        "Unten auf Englisch: seit wann, Anmelde-IDs, welches Teams, Gerät, Netzwerk, was ich "
+        "versucht habe.",
         "Hilfeseite auf Deutsch: http://localhost/de/codes/0xCAA20003",
         "",
     ]
@@ -149,15 +153,9 @@ def test_an_entry_its_language_lacks_is_titled_for_it_in_english(tmp_path: Path)
     )
     client = make_app(root, tmp_path, IT_LANGUAGE="de").test_client()
     untranslated = message_for_it(client.get("/codes/0xCAA82EE2").get_data(as_text=True))
-    assert untranslated.startswith(
-        "Ich kann mich nicht bei Teams anmelden. Angezeigt wird der Statuscode 0xCAA82EE2 "
-        "(„The request timed out“).\n"
-    )
+    assert untranslated.startswith("Statuscode 0xCAA82EE2: The request timed out\n")
     translated = message_for_it(client.get("/codes/0xCAA20003").get_data(as_text=True))
-    assert translated.startswith(
-        "Ich kann mich nicht bei Teams anmelden. Angezeigt wird der Statuscode 0xCAA20003 "
-        "(„Prüfen Sie Ihre Uhr“).\n"
-    )
+    assert translated.startswith("Statuscode 0xCAA20003: Prüfen Sie Ihre Uhr\n")
 
 
 def test_an_it_language_the_content_lacks_stops_the_start_up(
@@ -179,7 +177,7 @@ def test_the_api_carries_the_pages_message(english_desk: Flask, code: str, statu
     sent = answer.get_json()["message_for_it"]
     assert sent["body"] == message_for_it(html) and sent["mailto"] == mailto_of(html)
     assert sent["subject"] == subject_and_body(mailto_of(html))[0]
-    assert sent["body"].startswith("Teams won't let me sign in.")  # IT's part first
+    assert sent["body"].startswith("Status code ")  # IT's part first
 
 
 def test_every_message_in_two_languages_fits_a_mailto_link(

@@ -103,21 +103,32 @@ def _what(code: str, title: str | None) -> tuple[str, str]:
     return what, subject
 
 
+def _heading(code: str, title: str | None) -> str:
+    """The code and its title as one short line, the way IT files it."""
+    if code == NO_CODE:
+        label = _("No status code")
+    elif NAMED_CODE.fullmatch(code):
+        label = _("Error %(code)s", code=code)
+    else:
+        label = _("Status code %(code)s", code=code)
+    return _("%(label)s: %(title)s", label=label, title=title) if title else label
+
+
 def _in_its_language(code: str, for_it: ForIT) -> tuple[str, tuple[str, ...], str]:
     """The subject and the opening lines in IT's language, and that language's name in the
-    page's. Short: the whole message still prints on the page and fits a mailto link."""
+    page's. A line each, no more: a short entry's page still prints on one sheet."""
     page = get_locale()
     it = Locale.parse(for_it.language.replace("-", "_"))
     assert page is not None  # only ever asked inside a request
     with force_locale(it):
-        what, subject = _what(code, for_it.title)
+        subject = _what(code, None)[1]
         if for_it.title:
             subject += _(" (“%(title)s”)", title=for_it.title)
         lines = (
-            f"{what}.",
+            _heading(code, for_it.title),
             _(
-                "Below, in %(language)s: when it started, sign-in IDs, which Teams, device, "
-                "network, what I have tried.",
+                "Below in %(language)s: start time, sign-in IDs, which Teams, device, network, "
+                "what I tried.",
                 language=_name(page, it),
             ),
             _("Help page in %(language)s: %(url)s", language=_name(it, it), url=for_it.page_url),
