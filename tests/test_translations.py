@@ -55,8 +55,8 @@ def test_translation_replaces_entries_and_falls_back_for_the_rest(tmp_path: Path
     assert timeout.language == "en" and timeout.title == "The request timed out"
     assert german.page_by_slug["faq"].language == "de"
     assert german.home.language == "en"
-    assert "code 0xCAA82EE2" in site.untranslated["de"]
-    assert "home page" in site.untranslated["de"]
+    assert "0xCAA82EE2" in site.coverage["de"].codes.missing
+    assert "home" in site.coverage["de"].pages.missing
 
 
 def test_translated_links_stay_in_their_language(tmp_path: Path) -> None:
@@ -130,8 +130,14 @@ def test_check_content_counts_missing_translations_without_failing(tmp_path: Pat
     root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
     result = CliRunner().invoke(check_content, ["--content-dir", str(root)])
     assert result.exit_code == 0, result.output
-    assert "de: 13 not translated yet:" in result.output
-    assert "code 0xCAA82EE2" in result.output and "page faq" in result.output
+    assert (
+        "de: not offered yet (it needs every one of its pages and a messages.po)." in result.output
+    )
+    assert "1 of 6 codes (16%), 0 of 5 families (0%), 0 of 2 pages (0%), no messages.po." in (
+        result.output
+    )
+    assert "codes not translated yet: 0xCAA82EE2, " in result.output
+    assert "pages not translated yet: faq, home." in result.output
 
 
 CATALOGUE = """
@@ -156,8 +162,8 @@ msgstr ""
 def test_interface_catalogue_is_checked_and_counted(tmp_path: Path) -> None:
     po = CATALOGUE.replace("{translation}", "Für %(code)s haben wir noch keine Seite")
     root = site_with(tmp_path, **{"messages.po": po})
-    site = load_site(root)
-    assert "1 interface strings" in site.untranslated["de"]
+    interface = load_site(root).coverage["de"].interface
+    assert (interface.translated, interface.complete) == (2, False)
 
 
 def test_catalogue_with_a_broken_placeholder_fails(tmp_path: Path) -> None:
@@ -179,7 +185,8 @@ def test_unreadable_catalogue_fails(tmp_path: Path) -> None:
 
 def test_translation_without_a_catalogue_is_listed(tmp_path: Path) -> None:
     root = site_with(tmp_path, **{"codes.toml": GERMAN_CODES})
-    assert "interface (no messages.po)" in load_site(root).untranslated["de"]
+    coverage = load_site(root).coverage["de"]
+    assert not coverage.catalogue and not coverage.offered
 
 
 def test_shipped_german_is_complete() -> None:
@@ -187,7 +194,7 @@ def test_shipped_german_is_complete() -> None:
 
     site = load_site(SHIPPED_CONTENT)
     assert site.languages == ("en", "de")
-    assert site.untranslated["de"] == ()
+    assert site.coverage["de"].complete
 
 
 def test_interface_template_holds_every_string_the_code_marks(tmp_path: Path) -> None:
@@ -249,7 +256,7 @@ def test_check_content_passes_the_shipped_catalogues() -> None:
 
     result = check(SHIPPED_CONTENT)
     assert result.exit_code == 0, result.output
-    assert "de: complete." in result.output
+    assert "de: complete, offered." in result.output
 
 
 def test_check_content_fails_when_a_catalogue_lacks_a_string_the_code_uses(

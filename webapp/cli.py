@@ -20,6 +20,7 @@ import click
 from webapp import routed_names, startup
 from webapp.config import SettingError, Settings, shipped
 from webapp.content import ContentError, load_site
+from webapp.content.coverage import LISTED, coverage_report
 from webapp.content.look import check_look
 from webapp.content.overrides import OverrideError, override
 from webapp.interface_strings import check_messages
@@ -48,7 +49,12 @@ else:
     default=None,
     help="The organisation's own folder laid over it (default: LOCAL_CONTENT_DIR).",
 )
-def check_content(content_dir: Path | None, local_dir: Path | None) -> None:
+@click.option(
+    "--all-missing",
+    is_flag=True,
+    help=f"List every entry a translation lacks, not only the first {LISTED} of each kind.",
+)
+def check_content(content_dir: Path | None, local_dir: Path | None, all_missing: bool) -> None:
     """Check the content folder and the local one over it; print each problem and exit
     non-zero if there is any; list the local entries whose shipped entry changed since."""
     try:
@@ -83,11 +89,9 @@ def check_content(content_dir: Path | None, local_dir: Path | None) -> None:
         f"{len(content.pages)} pages."
     )
     # Missing translations are not errors: those entries are shown in the default language.
-    for language, missing in site.untranslated.items():
-        if not missing:
-            click.echo(f"{language}: complete.")
-            continue
-        click.echo(f"{language}: {len(missing)} not translated yet: {', '.join(missing)}.")
+    for language, coverage in site.coverage.items():
+        for line in coverage_report(language, coverage, listed=None if all_missing else LISTED):
+            click.echo(line)
     # Not errors either: the site shows them as they are. Nothing is merged silently, though.
     if site.reviews:
         click.echo(f"{len(site.reviews)} local change(s) to review after the upgrade:")

@@ -7,6 +7,9 @@ the interface strings.
 - The first visit to ``/`` picks the best language from ``Accept-Language`` and redirects to
   its home (with ``Vary: Accept-Language``); ``/?lang=en`` is the default language's home
   without that choice, where the switcher leads.
+- Only the languages *offered* (:mod:`webapp.content.coverage`: interface and pages complete)
+  are chosen on a first visit, listed in the switcher and named in ``hreflang``; a language
+  still being written is served at its prefix, marked ``noindex``, for its writers to see.
 - Interface strings go through Flask-Babel. Each translation folder holds its catalogue,
   ``content/<language>/messages.po``; it is compiled in memory at start-up, never by hand.
 """
@@ -126,7 +129,7 @@ def _choose_language() -> ResponseReturnValue | None:
         and g.language == site.default_language
         and "lang" not in request.args
     ):
-        best = request.accept_languages.best_match(site.languages, site.default_language)
+        best = request.accept_languages.best_match(site.offered_languages, site.default_language)
         if best != site.default_language:
             response = redirect(f"{request.environ.get(OUTER_ROOT_KEY, '')}/{best}/", 302)
             response.vary.add("Accept-Language")
@@ -141,19 +144,37 @@ def _mark_negotiated(response: Any) -> Any:
 
 
 def language_links() -> list[LanguageLink]:
-    """This page in every language, for the switcher and the ``hreflang`` links."""
+    """This page in every language offered, and in the page's own language when it is not
+    offered yet, for the switcher."""
+    return _links(alternates_only=False)
+
+
+def alternate_links() -> list[LanguageLink]:
+    """This page in every language offered, for the ``hreflang`` links."""
+    return _links(alternates_only=True)
+
+
+def language_offered() -> bool:
+    """Whether the page's language is offered; a language still being written is not indexed."""
+    return current_language() in current_site().offered_languages
+
+
+def _links(*, alternates_only: bool) -> list[LanguageLink]:
     site = current_site()
     outer = request.environ.get(OUTER_ROOT_KEY, request.script_root)
     base = site_origin() + outer
     query = urlencode(used_query())  # never junk that came along with the address
+    here = current_language()
     links = []
     for code in site.languages:
+        if code not in site.offered_languages and (alternates_only or code != here):
+            continue
         prefix = "" if code == site.default_language else f"/{code}"
         url = base + prefix + request.path + (f"?{query}" if query else "")
         switch_url = url
         if code == site.default_language and request.endpoint == "pages.home":
             switch_url = f"{base}/?lang={code}"  # the default home without the first-visit choice
-        current = code == current_language()
+        current = code == here
         links.append(LanguageLink(code, language_name(code), url, switch_url, current))
     return links
 
@@ -193,4 +214,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def languages() -> dict[str, Any]:
-        return {"language": current_language(), "language_links": language_links}
+        return {
+            "language": current_language(),
+            "language_links": language_links,
+            "alternate_links": alternate_links,
+            "language_offered": language_offered,
+        }

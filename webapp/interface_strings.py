@@ -19,8 +19,8 @@ from babel.messages.pofile import PoFileError, read_po
 from webapp.config import shipped
 from webapp.content import Problem
 from webapp.content.messages import MESSAGES_FILE
+from webapp.content.messages import TEMPLATE_FILE as TEMPLATE
 
-TEMPLATE = "messages.pot"
 # The README's refresh command adds these to Babel's defaults (gettext, ngettext, _, …):
 # `pybabel extract -k _l -k lazy_gettext`.
 EXTRA_KEYWORDS = ("_l", "lazy_gettext")

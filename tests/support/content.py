@@ -6,7 +6,10 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from babel.messages.pofile import read_po, write_po
+
 from webapp.config import PROJECT_ROOT
+from webapp.content.messages import MESSAGES_FILE, TEMPLATE_FILE
 
 SHIPPED_CONTENT = PROJECT_ROOT / "content"
 # Every entry of the original help article, in its order; "none" is the smart-card prompt.
@@ -22,6 +25,9 @@ ORIGINAL_ARTICLE_CODES = (
 )
 
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
+# A language an IT team has just started (Italian): its home, its one page and interface
+# strings, and one code of the fixture's six.
+GROWING_LANGUAGE = Path(__file__).parent.parent / "fixtures" / "growing" / "it"
 # The fixture files as text, for tests that write a broken variant of one.
 CODES_TOML = (FIXTURE_CONTENT / "codes.toml").read_text(encoding="utf-8")
 FAMILIES_TOML = (FIXTURE_CONTENT / "families.toml").read_text(encoding="utf-8")
@@ -41,3 +47,28 @@ def write_content(root: Path, **overrides: str | None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     return root
+
+
+def write_growing_content(root: Path, **overrides: str | None) -> Path:
+    """The fixture content with :data:`GROWING_LANGUAGE` as its ``it/`` folder; ``overrides``
+    as for :func:`write_content` (``{"it__pages__faq.md": None}`` takes its page away)."""
+    shutil.copytree(GROWING_LANGUAGE, root / "it", dirs_exist_ok=True)
+    return write_content(root, **overrides)
+
+
+def init_catalogue(root: Path, language: str) -> int:
+    """What the README's ``pybabel init`` gives a new language: the shipped template copied
+    into ``root``, and ``root/<language>/messages.po`` made from it, with the strings of the
+    :data:`GROWING_LANGUAGE` catalogue translated and every other one empty. Returns how many
+    strings there are."""
+    template = SHIPPED_CONTENT / TEMPLATE_FILE
+    shutil.copy(template, root / TEMPLATE_FILE)
+    with template.open("rb") as handle:
+        catalogue = read_po(handle, locale=language)
+    with (GROWING_LANGUAGE / MESSAGES_FILE).open("rb") as handle:
+        for message in read_po(handle, locale=language):
+            if message.id:
+                catalogue[message.id].string = message.string
+    with (root / language / MESSAGES_FILE).open("wb") as handle:
+        write_po(handle, catalogue)
+    return sum(1 for message in catalogue if message.id)

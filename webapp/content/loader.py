@@ -25,9 +25,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
+from webapp.content.coverage import Coverage, Part
 from webapp.content.local import Layer
-from webapp.content.messages import MESSAGES_FILE, read_messages
-from webapp.content.model import Site
+from webapp.content.messages import MESSAGES_FILE, TEMPLATE_FILE, MessagesCheck, read_messages
+from webapp.content.model import Content, Site
 from webapp.content.problems import ContentError, Problem, Problems
 from webapp.content.reader import Reader
 from webapp.content.translation import Original, Translation
@@ -70,13 +71,14 @@ def load_site(
         problems.add(local, "", "local content folder not found")
         raise ContentError(problems.problems)
     layer = Layer(problems, local, default_language)
+    interface_total = _interface_total(root)
     # A page named like a language would be hidden behind that language's prefix (/de).
     reserved = frozenset(reserved) | {folder.name for folder in translation_folders(root)}
     base = Reader(problems, root, default_language, Original(problems), reserved, layer).content()
     if base is None:
         raise ContentError(problems.problems)
     contents = {default_language: base}
-    untranslated: dict[str, tuple[str, ...]] = {}
+    coverage: dict[str, Coverage] = {}
     messages: dict[str, Catalog] = {}
     for folder in translation_folders(root):
         if folder.name == default_language:
@@ -85,18 +87,40 @@ def load_site(
         translation = Translation(problems, folder.name, base)
         content = Reader(problems, folder, folder.name, translation, reserved, layer).content()
         strings = read_messages(folder, folder.name)
-        if strings is None:
-            translation.untranslated.append("interface (no messages.po)")
-        else:
+        if strings is not None:
             for entry, message in strings.problems:
                 problems.add(folder / MESSAGES_FILE, entry, message)
-            if strings.untranslated:
-                translation.untranslated.append(f"{strings.untranslated} interface strings")
             if strings.catalog is not None:
                 messages[folder.name] = strings.catalog
         if content is not None:
             contents[folder.name] = content
-            untranslated[folder.name] = tuple(translation.untranslated)
+            coverage[folder.name] = _coverage(base, translation, strings, interface_total)
     if problems.problems:
         raise ContentError(problems.problems)
-    return Site(default_language, contents, untranslated, messages, tuple(map(str, layer.reviews)))
+    return Site(default_language, contents, coverage, messages, tuple(map(str, layer.reviews)))
+
+
+def _interface_total(root: Path) -> int:
+    """How many interface strings there are to translate: the template's (``messages.pot``),
+    which ``check-content`` keeps in step with the code; 0 when the folder has none."""
+    template = read_messages(root, DEFAULT_LANGUAGE, TEMPLATE_FILE)
+    return len(template.catalog) if template and template.catalog else 0
+
+
+def _coverage(
+    base: Content, translation: Translation, strings: MessagesCheck | None, interface_total: int
+) -> Coverage:
+    if strings is None or strings.catalog is None:
+        interface = Part("interface strings", interface_total, missing_count=interface_total)
+    else:
+        # A catalogue lacking strings the template has shows them in English, like empty ones.
+        total = max(interface_total, len(strings.catalog))
+        lacking = total - len(strings.catalog) + strings.untranslated
+        interface = Part("interface strings", total, missing_count=lacking)
+    return Coverage(
+        codes=Part("codes", len(base.codes), tuple(translation.missing["code"])),
+        families=Part("families", len(base.families), tuple(translation.missing["family"])),
+        pages=Part("pages", len(base.pages) + 1, tuple(translation.missing["page"])),
+        interface=interface,
+        catalogue=strings is not None and strings.catalog is not None,
+    )

@@ -14,6 +14,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po
 
 MESSAGES_FILE = "messages.po"
+TEMPLATE_FILE = "messages.pot"  # the strings to translate, in the content folder itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +24,9 @@ class MessagesCheck:
     untranslated: int  # interface strings still shown in the default language
 
 
-def read_messages(folder: Path, language: str) -> MessagesCheck | None:
-    """Read and check ``folder/messages.po``; None when the translation has no catalogue."""
-    path = folder / MESSAGES_FILE
+def read_messages(folder: Path, language: str, name: str = MESSAGES_FILE) -> MessagesCheck | None:
+    """Read and check ``folder/messages.po`` (or ``name``); None when there is no such file."""
+    path = folder / name
     if not path.is_file():
         return None
     try:

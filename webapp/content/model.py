@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from babel.messages.catalog import Catalog
 from markupsafe import Markup
 
+from webapp.content.coverage import Coverage
+
 NO_CODE = "none"
 """The code of the entry for the smart-card PIN prompt, which shows no status code."""
 # What a search result or a piece of feedback is about: a code's page, or a section of a page.
@@ -241,7 +243,7 @@ class Site:
 
     default_language: str
     contents: dict[str, Content]  # by language code, the default language first
-    untranslated: dict[str, tuple[str, ...]]  # by language: what still falls back to English
+    coverage: dict[str, Coverage]  # by translation: what it covers, what falls back
     # By language: its interface strings (messages.po), read and checked, for webapp.i18n.
     messages: dict[str, Catalog] = field(default_factory=dict)
     # Local entries whose shipped entry changed since they were copied, each a line saying
@@ -250,7 +252,19 @@ class Site:
 
     @property
     def languages(self) -> tuple[str, ...]:
+        """Every language served, each under its address prefix (a partial one too, so IT can
+        see it grow)."""
         return tuple(self.contents)
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages people are offered: the default, and each translation whose
+        interface and pages are complete (:attr:`Coverage.offered`)."""
+        return tuple(
+            language
+            for language in self.contents
+            if language == self.default_language or self.coverage[language].offered
+        )
 
     @property
     def default(self) -> Content:

@@ -29,6 +29,7 @@ from webapp.content.problems import Problems
 
 T = TypeVar("T")
 Table = dict[str, Any]  # a TOML table as read
+HOME = "home"  # the home page, among a translation's missing pages
 Facts = dict[str, Any]  # the fields of an entry that are facts, not text
 
 
@@ -163,7 +164,7 @@ class Original:
 class Translation:
     """A translation, read against the default language's ``base``: its files and entries
     are optional, each entry must translate one that exists, the facts come from the
-    original, and what it lacks falls back to the original (listed in :attr:`untranslated`)."""
+    original, and what it lacks falls back to the original (listed in :attr:`missing`)."""
 
     optional = True
     # Microsoft's name, who can fix a code, the source of the part for IT, a family's decoder
@@ -181,7 +182,8 @@ class Translation:
         self.problems = problems
         self.base = base
         self.link_prefix = f"/{language}"
-        self.untranslated: list[str] = []
+        # By kind ("code", "family", "page"): the keys still shown in the default language.
+        self.missing: dict[str, list[str]] = {"code": [], "family": [], "page": []}
 
     def code_facts(self, path: Path, label: str, code: str, data: Table) -> Facts | None:
         original = self.base.code_by_id.get(code)
@@ -249,7 +251,7 @@ class Translation:
         pass
 
     def missing_home(self, path: Path) -> Page | None:
-        self.untranslated.append("home page")
+        self.missing["page"].append(HOME)
         return self.base.home
 
     def codes(self, read: dict[str, CodeEntry]) -> list[CodeEntry]:
@@ -275,6 +277,6 @@ class Translation:
         for original in originals:
             found = read.get(key(original))
             if found is None:
-                self.untranslated.append(f"{kind} {key(original)}")
+                self.missing[kind].append(key(original))
             merged.append(found or original)
         return merged

@@ -131,9 +131,9 @@ def _error_page(error: HTTPException) -> ResponseReturnValue:
 def _desk_language() -> str:
     site = current_site()
     chosen = session.get(LANGUAGE_KEY)
-    if chosen in site.languages:
+    if chosen in site.offered_languages:
         return chosen
-    return request.accept_languages.best_match(site.languages, site.default_language)
+    return request.accept_languages.best_match(site.offered_languages, site.default_language)
 
 
 def _here() -> str:
@@ -162,7 +162,7 @@ def _desk_values() -> dict[str, Any]:
         "person": g.get("person"),
         "sign_out_form": PlainForm,
         "language_form": LanguageForm,
-        "desk_languages": current_site().languages,
+        "desk_languages": current_site().offered_languages,
     }
 
 
@@ -293,7 +293,7 @@ def sign_out() -> ResponseReturnValue:
 @bp.post("/language")
 def language() -> ResponseReturnValue:
     form = LanguageForm()
-    if not form.validate() or form.language.data not in current_site().languages:
+    if not form.validate() or form.language.data not in current_site().offered_languages:
         abort(400, description=gettext(EXPIRED))
     session[LANGUAGE_KEY] = form.language.data
     return redirect(_safe_next(request.args.get("next")), 303)

@@ -163,7 +163,10 @@ def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, Fie
             (entry.contact_text, MINOR),
         ]
         boost = FULL_ANSWER_BOOST if len(entry.steps) >= FULL_ANSWER_STEPS else 1.0
-        yield Document(CODE, entry.code, "", entry.title, text, boost), fields
+        yield (
+            Document(CODE, entry.code, "", entry.title, text, boost, language=entry.language),
+            fields,
+        )
     for page in content.pages:
         for section in page.sections:
             heading = section.heading or page.title
@@ -180,6 +183,7 @@ def _documents(content: Content) -> Iterator[tuple[Document, list[tuple[str, Fie
                     section.text,
                     GUIDE_BOOST,
                     for_it=page.audience == "it",
+                    language=page.language,
                 ),
                 fields,
             )

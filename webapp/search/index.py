@@ -88,6 +88,7 @@ class Document:
     text: str  # plain text the snippet is cut from
     boost: float = 1.0  # how much more this document counts than an ordinary one
     for_it: bool = False  # written for IT administrators rather than for the person
+    language: str = "en"  # the language it is written in (the default one when untranslated)
 
 
 @dataclass(frozen=True, slots=True)

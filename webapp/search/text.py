@@ -36,6 +36,22 @@ GERMAN_STOP_WORDS = frozenset(
     ).split()
 )
 
+FRENCH_STOP_WORDS = frozenset(
+    (
+        "a au aux avec ce ces cet cette dans de des du elle en est et eux il ils je la le les "
+        "leur lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se "
+        "ses son sur ta te tes toi ton tu un une vos votre vous y suis ai"
+    ).split()
+)
+
+SPANISH_STOP_WORDS = frozenset(
+    (
+        "a al algo como con de del el ella en entre era es esa ese eso esta este esto ha hay "
+        "la las le les lo los me mi mis muy no nos o para pero por porque que se si sin su sus "
+        "te tu un una uno unos y ya yo"
+    ).split()
+)
+
 # Snowball stemmers by ISO 639-1 code: a new language's content folder gets its stemmer
 # without code changes. Stop words are only a refinement, so languages without a list work.
 SNOWBALL_LANGUAGES = {
@@ -55,7 +71,18 @@ SNOWBALL_LANGUAGES = {
     "sv": "swedish",
     "tr": "turkish",
 }
-STOP_WORDS = {"en": ENGLISH_STOP_WORDS, "de": GERMAN_STOP_WORDS}
+STOP_WORDS = {
+    "en": ENGLISH_STOP_WORDS,
+    "de": GERMAN_STOP_WORDS,
+    "fr": FRENCH_STOP_WORDS,
+    "es": SPANISH_STOP_WORDS,
+}
+# French and Italian join an article or pronoun to the next word with an apostrophe
+# ("l'authentification", "d'accès", "dell'account"): the word is what follows it.
+ELISIONS = {
+    "fr": frozenset("c d j l m n qu s t jusqu lorsqu puisqu quoiqu".split()),
+    "it": frozenset("l d dell nell all dall sull un quest quell c".split()),
+}
 # The English content is written in British spelling; American spellings people type
 # ("license", "organization") stem differently, so their stems are mapped onto the British ones.
 SPELLING_VARIANTS = {
@@ -97,6 +124,7 @@ class Analyzer:
         self._transliteration = TRANSLITERATIONS.get(language)
         self._stemmer = snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(language, "english"))
         self._variants = SPELLING_VARIANTS.get(language, {})
+        self._elisions = ELISIONS.get(language, frozenset())
         # word as written -> (surface, term); content has a small vocabulary, so this stays
         # small, and it turns the analysis of each word into one dictionary look-up.
         self._known: dict[str, tuple[str, str]] = {}
@@ -105,13 +133,21 @@ class Analyzer:
         """(surface, term) of one word as written; the term is "" for a stop word."""
         known = self._known.get(word)
         if known is None:
-            surface = fold(word, self._transliteration)
+            surface = fold(self._drop_elision(word), self._transliteration)
             term = "" if surface in self.stop_words else self._stemmer.stemWord(surface)
             term = self._variants.get(term, term)
             known = (surface, term)
             if len(self._known) < 200_000:  # bounded: queries can bring any word
                 self._known[word] = known
         return known
+
+    def _drop_elision(self, word: str) -> str:
+        """``l'authentification`` -> ``authentification`` in a language that elides."""
+        if self._elisions:
+            head, apostrophe, rest = word.replace("\u2019", "'").partition("'")
+            if apostrophe and rest and head.lower() in self._elisions:
+                return rest
+        return word
 
     def words(self, text: str) -> list[Word]:
         """Every word of ``text`` with its position, surface form and term."""

@@ -49,6 +49,7 @@ def _code_url(code: str) -> str:
 def entry_json(entry: CodeEntry) -> dict[str, Any]:
     return {
         "code": entry.code,
+        "language": entry.language,  # the default language's while it is not translated
         "title": entry.title,
         "summary": entry.summary_text,
         "steps": list(entry.steps_text),
@@ -87,6 +88,7 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
     return {
         "kind": document.kind,
         "code": document.key if document.kind == CODE else None,
+        "language": document.language,
         "title": document.title,
         "url": url,
         "snippet": str(hit.snippet),
