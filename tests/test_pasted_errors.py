@@ -6,7 +6,6 @@ The examples are those of issue 27 and of the newcomer trial's section 3.
 
 from __future__ import annotations
 
-import html
 import logging
 
 import pytest
@@ -15,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
 from support.content import SHIPPED_CONTENT
+from support.messages import message_for_it
 
 from webapp.storage import Storage
 from webapp.storage.tables import lookup, metadata
@@ -123,11 +123,6 @@ def test_ids_and_phone_numbers_never_land_on_a_code(
 def test_a_near_code_still_asks_did_you_mean(shipped_client: FlaskClient) -> None:
     page = shipped_client.get("/search?q=0xCAA2003").get_data(as_text=True)
     assert "0xCAA20003" in page
-
-
-def message_for_it(page: str) -> str:
-    start = page.index('id="it-message"')
-    return html.unescape(page[page.index(">", start) + 1 : page.index("</textarea>", start)])
 
 
 @pytest.mark.parametrize(

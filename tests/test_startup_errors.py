@@ -72,6 +72,18 @@ def test_a_bad_setting_is_one_line_naming_the_variable(command: list[str], tmp_p
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_an_it_language_the_content_lacks_is_one_line_naming_the_variable(
+    command: list[str], tmp_path: Path
+) -> None:
+    content = write_content(tmp_path / "content")  # English only
+    result = run(command, tmp_path, CONTENT_DIR=str(content), IT_LANGUAGE="es")
+    assert result.returncode != 0
+    [line] = printed(result)
+    assert "IT_LANGUAGE must be one of the content's languages (en), not 'es'." in line
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "why"),
     [

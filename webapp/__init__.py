@@ -23,6 +23,7 @@ from webapp import (
     i18n,
     it_desk,
     logs,
+    message_for_it,
     notices,
     publishing,
     ratelimit,
@@ -88,6 +89,7 @@ def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     content.init_app(app)
     search.init_app(app)
     i18n.init_app(app)
+    message_for_it.init_app(app)  # IT_LANGUAGE, once the content's languages are known
     storage.init_app(app)
     tokens.init_app(app)  # the `token` commands; views check tokens with tokens.require
     notices.init_app(app)  # after storage: the notices are read before Gunicorn forks

@@ -78,6 +78,10 @@ def check_content(content_dir: Path | None, local_dir: Path | None, all_missing:
         for problem in problems:
             click.echo(str(problem), err=True)
         raise click.exceptions.Exit(1)
+    try:  # the site refuses to start with an IT_LANGUAGE its content lacks
+        settings.language_for_it(site.languages, site.default_language)
+    except SettingError as exc:
+        raise click.ClickException(str(exc)) from None
     content = site.default
     click.echo(
         f"{folder}: content is valid: {len(content.codes)} codes, "

@@ -12,7 +12,7 @@ Each setting is documented in the README's configuration table; keep the two in 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
@@ -153,6 +153,11 @@ def _one_of(choices: tuple[str, ...]) -> Parse:
     return parse
 
 
+def _language(variable: str, value: Any) -> str:
+    """A language code as the content folder names it (``de``, ``pt-BR``); empty: unset."""
+    return str(value).strip()
+
+
 def _host_names(variable: str, value: Any) -> tuple[str, ...] | None:
     """Comma-separated host names; none at all means any host."""
     names = value.split(",") if isinstance(value, str) else value
@@ -253,6 +258,9 @@ class Settings:
     it_contact_name: str = field(default="", metadata={"parse": _text})
     it_contact_email: str = field(default="", metadata={"parse": _text})
     it_contact_url: str = field(default="", metadata={"parse": _text})
+    # The language IT reads the message for IT in; empty: the content's default language.
+    # Checked against the content's languages once they are loaded (language_for_it).
+    it_language: str = field(default="", metadata={"parse": _language})
     app_env: str = field(default="development", metadata={"parse": _one_of(ENVIRONMENTS)})
     # None: a random key per process (development only; production refuses to start).
     secret_key: str | None = field(default=None, metadata={"parse": _text_or_none})
@@ -346,6 +354,20 @@ class Settings:
     def oidc(self) -> bool:
         """Is sign-in through the organisation's identity provider configured?"""
         return bool(self.oidc_issuer)
+
+    def language_for_it(self, languages: Sequence[str], default: str) -> str:
+        """The language of the message's part for IT: ``IT_LANGUAGE``, or the content's
+        ``default`` language when unset. The content's languages are known only once it is
+        loaded, so the start-up asks here then; one the content lacks stops it."""
+        if not self.it_language:
+            return default
+        if self.it_language not in languages:
+            raise SettingError(
+                "IT_LANGUAGE",
+                f"must be one of the content's languages ({', '.join(languages)}), "
+                f"not {self.it_language!r}.",
+            )
+        return self.it_language
 
     def _check_sign_in(self) -> None:
         """OIDC_* come together; a sign-in that lets nobody in is a mistake worth stopping for."""

@@ -179,12 +179,13 @@ def _links(*, alternates_only: bool) -> list[LanguageLink]:
     return links
 
 
-def url_in_language(endpoint: str, **values: Any) -> str:
-    """An absolute URL in the request's language, also when it came as ``?lang=`` (the API)."""
+def url_in_language(endpoint: str, *, language: str | None = None, **values: Any) -> str:
+    """An absolute URL in ``language``; by default the request's, also when it came as
+    ``?lang=`` (the API)."""
     url = site_origin() + url_for(endpoint, **values)
     site = current_site()
     address_language = request.environ.get(LANGUAGE_KEY, site.default_language)
-    language = current_language()
+    language = language or current_language()
     if language == address_language:
         return url
     here = site_origin() + request.script_root

@@ -24,6 +24,8 @@ from webapp.search import current_engine
 from webapp.search.families import Explanation
 from webapp.search.identifiers import holds_identifiers
 from webapp.search.index import Hit
+from webapp.site_texts import contact_for
+from webapp.views.codes import prepared_message
 from webapp.views.search import read_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -90,6 +92,17 @@ def _hit_json(hit: Hit) -> dict[str, Any]:
         "title": document.title,
         "url": url,
         "snippet": str(hit.snippet),
+    }
+
+
+def _message_json(code: str, title: str | None) -> dict[str, Any]:
+    """The message for IT, as the code's page offers it (the time still a blank)."""
+    message = prepared_message(code, title, _code_url(code), contact_for(code))
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "mailto": message.mailto,
+        "helpdesk_url": message.helpdesk_url,
     }
 
 
@@ -162,7 +175,14 @@ def code(typed: str) -> ResponseReturnValue:
     if found.code is None:
         raise BadRequest(f"'{typed[:60]}' is not a status code (like 0xCAA20003 or AADSTS50126).")
     if found.entry is not None:
-        return jsonify({**entry_json(found.entry), **_notices_json(found.entry.code)})
+        entry = found.entry
+        return jsonify(
+            {
+                **entry_json(entry),
+                **_notices_json(entry.code),
+                "message_for_it": _message_json(entry.code, entry.title),
+            }
+        )
     assert found.explanation is not None  # a code without an entry is always explained
     body = {
         "error": "not_found",
@@ -170,6 +190,7 @@ def code(typed: str) -> ResponseReturnValue:
         "status": 404,
         "explanation": explanation_json(found.explanation),
         "did_you_mean": [e.code for e in found.did_you_mean],
+        "message_for_it": _message_json(found.code, None),
     }
     return jsonify(body), 404
 

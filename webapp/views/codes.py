@@ -13,8 +13,10 @@ from flask.typing import ResponseReturnValue
 
 from webapp.addresses import external_url
 from webapp.caching import personal, public
+from webapp.content import current_site
 from webapp.feedback import ANSWERED_ARG
-from webapp.message_for_it import message_for_it
+from webapp.i18n import current_language, url_in_language
+from webapp.message_for_it import ForIT, MessageForIT, it_language, message_for_it
 from webapp.search import current_engine
 from webapp.search.identifiers import PastedDetails, holds_identifiers
 from webapp.search.table import CodeGroup, TableFilter, problems
@@ -93,7 +95,7 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
             entry=found.entry,
             explanation=engine.explain(code),
             related=engine.related(found.entry),
-            message=message_for_it(code, found.entry.title, page_url, contact, details),
+            message=prepared_message(code, found.entry.title, page_url, contact, details),
             contact=contact,
         )
     return render_template(
@@ -102,6 +104,30 @@ def code_page(code: str, details: PastedDetails | None = None) -> ResponseReturn
         explanation=found.explanation,
         did_you_mean=found.did_you_mean,
         related=engine.same_family(code),
-        message=message_for_it(code, None, page_url, contact, details),
+        message=prepared_message(code, None, page_url, contact, details),
         contact=contact,
     ), 404
+
+
+def prepared_message(
+    code: str,
+    title: str | None,
+    page_url: str,
+    contact: dict[str, str],
+    details: PastedDetails | None = None,
+) -> MessageForIT:
+    """The message for IT about ``code`` (its entry's ``title``, if it has one), in the
+    page's language and, when IT reads another, with its part in IT's language."""
+    language = it_language()
+    if language == current_language():
+        return message_for_it(code, title, page_url, contact, details)
+    site = current_site()
+    # A translation holds every entry (the English one where untranslated); the default
+    # language's is there for one that does not.
+    entry = site.contents[language].code_by_id.get(code) or site.default.code_by_id.get(code)
+    for_it = ForIT(
+        language,
+        entry.title if entry is not None and title is not None else None,
+        url_in_language("codes.code", typed=code, language=language),
+    )
+    return message_for_it(code, title, page_url, contact, details, for_it)
