@@ -11,12 +11,18 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from support.apps import make_app
-from support.content import init_catalogue, write_growing_content
+from support.content import add_translations, init_catalogue, write_content
 
 from webapp.cli import check_content
 from webapp.content import load_site
 
 ITALIAN = {"Accept-Language": "it-IT,it;q=0.9,en;q=0.5"}
+
+
+def write_growing_content(root: Path, **overrides: str | None) -> Path:
+    """The fixture content with Italian just started; ``overrides`` as for ``write_content``
+    (``{"it__pages__faq.md": None}`` takes its page away)."""
+    return write_content(add_translations(root, "it"), **overrides)
 
 
 def client_for(tmp_path: Path, **overrides: str | None) -> FlaskClient:

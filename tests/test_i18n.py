@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 from support.apps import make_app
-from support.content import SHIPPED_CONTENT, write_content
+from support.content import SHIPPED_CONTENT, add_translations, write_content
 
 from webapp.content import load_site
 from webapp.search.engine import SearchEngine
@@ -181,19 +181,10 @@ def test_german_word_query_finds_the_expected_answer(query: str, expected: str) 
 
 # -- fallbacks over a partly translated small content folder -----------------------------------
 
-PARTIAL_GERMAN_CODES = """
-[[code]]
-code = "0xCAA20003"
-title = "Prüfen Sie Ihre Uhr"
-summary = "Datum und Uhrzeit stimmen nicht."
-steps = ["Uhrzeit automatisch festlegen."]
-contact_it = "Wenden Sie sich an die IT."
-"""
-
 
 @pytest.fixture
 def partial_client(tmp_path: Path) -> FlaskClient:
-    root = write_content(tmp_path / "content", **{"de__codes.toml": PARTIAL_GERMAN_CODES})
+    root = add_translations(write_content(tmp_path / "content"), "de")
     return make_app(root, tmp_path).test_client()
 
 

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from support.apps import make_app
-from support.content import SHIPPED_CONTENT, write_content
+from support.content import SHIPPED_CONTENT, add_translations, write_content
 from support.messages import mailto_of, message_for_it, subject_and_body
 
 from webapp.config import SettingError
@@ -133,23 +133,10 @@ def test_a_german_desk_gets_a_german_pages_message_alone_with_nothing_before_it(
     assert "für die IT auf" not in alone
 
 
-PARTIAL_GERMAN_CODES = """
-[[code]]
-code = "0xCAA20003"
-title = "Prüfen Sie Ihre Uhr"
-summary = "Datum und Uhrzeit stimmen nicht."
-steps = ["Uhrzeit automatisch festlegen."]
-contact_it = "Wenden Sie sich an die IT."
-"""
-
-
 def test_an_entry_its_language_lacks_is_titled_for_it_in_english(tmp_path: Path) -> None:
     root = write_content(
-        tmp_path / "content",
-        **{
-            "de__codes.toml": PARTIAL_GERMAN_CODES,
-            "de__messages.po": (SHIPPED_CONTENT / "de" / "messages.po").read_text("utf-8"),
-        },
+        add_translations(tmp_path / "content", "de"),
+        **{"de__messages.po": (SHIPPED_CONTENT / "de" / "messages.po").read_text("utf-8")},
     )
     client = make_app(root, tmp_path, IT_LANGUAGE="de").test_client()
     untranslated = message_for_it(client.get("/codes/0xCAA82EE2").get_data(as_text=True))

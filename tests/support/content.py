@@ -25,12 +25,11 @@ ORIGINAL_ARTICLE_CODES = (
 )
 
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
-# Small translations of the fixture content (a home page each; French has a few interface
-# strings), for tests of a site in more than one language.
+# Small translations of the fixture content, for tests of a site in more than one language:
+# German (a home page, one code), French (a home page, a few interface strings), and Italian,
+# a language an IT team has just started (home, its one page, a few interface strings, one code).
 FIXTURE_TRANSLATIONS = FIXTURE_CONTENT.parent / "translations"
-# A language an IT team has just started (Italian): its home, its one page and interface
-# strings, and one code of the fixture's six.
-GROWING_LANGUAGE = Path(__file__).parent.parent / "fixtures" / "growing" / "it"
+
 # The fixture files as text, for tests that write a broken variant of one.
 CODES_TOML = (FIXTURE_CONTENT / "codes.toml").read_text(encoding="utf-8")
 FAMILIES_TOML = (FIXTURE_CONTENT / "families.toml").read_text(encoding="utf-8")
@@ -59,23 +58,16 @@ def add_translations(root: Path, *languages: str) -> Path:
     return root
 
 
-def write_growing_content(root: Path, **overrides: str | None) -> Path:
-    """The fixture content with :data:`GROWING_LANGUAGE` as its ``it/`` folder; ``overrides``
-    as for :func:`write_content` (``{"it__pages__faq.md": None}`` takes its page away)."""
-    shutil.copytree(GROWING_LANGUAGE, root / "it", dirs_exist_ok=True)
-    return write_content(root, **overrides)
-
-
 def init_catalogue(root: Path, language: str) -> int:
     """What the README's ``pybabel init`` gives a new language: the shipped template copied
     into ``root``, and ``root/<language>/messages.po`` made from it, with the strings of the
-    :data:`GROWING_LANGUAGE` catalogue translated and every other one empty. Returns how many
+     fixture translation's catalogue translated and every other one empty. Returns how many
     strings there are."""
     template = SHIPPED_CONTENT / TEMPLATE_FILE
     shutil.copy(template, root / TEMPLATE_FILE)
     with template.open("rb") as handle:
         catalogue = read_po(handle, locale=language)
-    with (GROWING_LANGUAGE / MESSAGES_FILE).open("rb") as handle:
+    with (FIXTURE_TRANSLATIONS / language / MESSAGES_FILE).open("rb") as handle:
         for message in read_po(handle, locale=language):
             if message.id:
                 catalogue[message.id].string = message.string
