@@ -74,6 +74,27 @@ def test_first_visit_in_english_stays_and_says_it_varies(shipped_client: FlaskCl
     assert shipped_client.get("/", headers={"Accept-Language": "it"}).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("header", "home"),
+    [("fr-CA,fr;q=0.9,en;q=0.5", "/fr/"), ("es-MX,es;q=0.9", "/es/"), ("es-419", "/es/")],
+)
+def test_first_visit_follows_a_regional_browser_language(
+    shipped_client: FlaskClient, header: str, home: str
+) -> None:
+    response = shipped_client.get("/", headers={"Accept-Language": header})
+    assert response.status_code == 302 and response.location.endswith(home)
+
+
+@pytest.mark.parametrize("prefix", ["/fr", "/es"])
+def test_every_page_type_answers_in_the_language(shipped_client: FlaskClient, prefix: str) -> None:
+    for path in ("/", "/codes", "/codes/0xCAA20003", "/codes/none", "/faq", "/search?q=proxy"):
+        response = shipped_client.get(prefix + path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        assert f'<html lang="{prefix[1:]}">' in html
+        assert 'notice untranslated"' not in html, path
+
+
 def test_explicit_english_home_is_never_redirected(shipped_client: FlaskClient) -> None:
     response = shipped_client.get("/?lang=en", headers=GERMAN)
     assert response.status_code == 200
