@@ -64,6 +64,8 @@ SCENARIOS: list[tuple[str, str, float | None]] = [
     ("Static file", "{static}", 0.9),
     ("German code page", "/de/codes/0xCAA20003", 0.9),
     ("German FAQ", "/de/faq", 0.9),
+    ("French code page", "/fr/codes/0xCAA20003", 0.9),
+    ("Spanish word search", "/es/search?q=contrase%C3%B1a", 0.9),
     ("Search for a code (303)", "/search?q=0xcaa20003", None),
     # A search that lands on a code: the 303, then the code page, where the lookup counts.
     ("Search that lands on a code", "/search?q=0xcaa20003|/codes/0xCAA20003", 0.9),
