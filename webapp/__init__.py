@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from flask import Flask
@@ -69,6 +71,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the content and its indexes are built: they are
+    hundreds of thousands of new objects and no garbage, and the collector, called again and
+    again as they grow, took a fifth of the start-up (1.75 s became 1.4 s, four languages)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@_collector_paused()  # also when debug mode rebuilds the app after a content edit
 def _build_app(test_config: Mapping[str, Any] | None) -> Flask:
     app = _flask()
     # Tests name settings by their variables, next to Flask's own keys (TESTING, ...).

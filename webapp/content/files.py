@@ -3,10 +3,11 @@ Markdown pages, and the fields each kind of entry must have."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomli
 
 from webapp.content.problems import Problems
 
@@ -105,8 +106,8 @@ def read_toml_tables(
             problems.add(path, "", "file is missing")
         return []
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomli.loads(path.read_text(encoding="utf-8"))
+    except (tomli.TOMLDecodeError, UnicodeDecodeError) as exc:
         problems.add(path, "", f"not valid TOML: {exc}")
         return []
     for key in data.keys() - {table}:
@@ -140,8 +141,8 @@ def split_front_matter(
         problems.add(path, "front matter", f"no closing '{FRONT_MATTER}' line")
         return None
     try:
-        meta = tomllib.loads("".join(lines[1:end]))
-    except tomllib.TOMLDecodeError as exc:
+        meta = tomli.loads("".join(lines[1:end]))
+    except tomli.TOMLDecodeError as exc:
         problems.add(path, "front matter", f"not valid TOML: {exc}")
         return None
     return meta, "".join(lines[end + 1 :])
