@@ -115,6 +115,15 @@ def current_language() -> str:
     )
 
 
+def babel_locale(language: str) -> str:
+    """A language code as Babel spells its locale: "pt-br" is "pt_BR"."""
+    return str(Locale.parse(language, sep="-"))
+
+
+def _babel_locale() -> str:
+    return babel_locale(current_language())
+
+
 def _choose_language() -> ResponseReturnValue | None:
     site = current_site()
     g.language = request.environ.get(LANGUAGE_KEY, site.default_language)
@@ -203,12 +212,12 @@ def init_app(app: Flask) -> None:
     if missing:
         log.warning("No interface catalogue (messages.po) for: %s", ", ".join(missing))
     app.config["BABEL_DEFAULT_LOCALE"] = site.default_language
-    babel = Babel(app, locale_selector=current_language)
+    babel = Babel(app, locale_selector=_babel_locale)
     # Flask-Babel looks a language's translations up in its domain's cache before any folder.
     with app.app_context():  # the domain reads its name from the app's settings
         domain = babel.domain_instance
         for language, catalogue in compiled.items():
-            domain.cache[language.replace("-", "_"), domain.domain[0]] = catalogue
+            domain.cache[babel_locale(language), domain.domain[0]] = catalogue
     app.before_request(_choose_language)
     app.after_request(_mark_negotiated)
 

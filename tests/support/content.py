@@ -27,7 +27,8 @@ ORIGINAL_ARTICLE_CODES = (
 FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
 # Small translations of the fixture content, for tests of a site in more than one language:
 # German (a home page, one code), French (a home page, a few interface strings), and Italian,
-# a language an IT team has just started (home, its one page, a few interface strings, one code).
+# a language an IT team has just started (home, its one page, a few interface strings, one code),
+# in the folder "it-it", as "it" is the IT desk's address.
 FIXTURE_TRANSLATIONS = FIXTURE_CONTENT.parent / "translations"
 
 # The fixture files as text, for tests that write a broken variant of one.
@@ -65,10 +66,11 @@ def init_catalogue(root: Path, language: str) -> int:
     strings there are."""
     template = SHIPPED_CONTENT / TEMPLATE_FILE
     shutil.copy(template, root / TEMPLATE_FILE)
+    locale = language.replace("-", "_")  # Babel's spelling: "it_IT"
     with template.open("rb") as handle:
-        catalogue = read_po(handle, locale=language)
+        catalogue = read_po(handle, locale=locale)
     with (FIXTURE_TRANSLATIONS / language / MESSAGES_FILE).open("rb") as handle:
-        for message in read_po(handle, locale=language):
+        for message in read_po(handle, locale=locale):
             if message.id:
                 catalogue[message.id].string = message.string
     with (root / language / MESSAGES_FILE).open("wb") as handle:

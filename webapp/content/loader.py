@@ -72,15 +72,28 @@ def load_site(
         raise ContentError(problems.problems)
     layer = Layer(problems, local, default_language)
     interface_total = _interface_total(root)
+    folders = translation_folders(root)
+    for folder in folders:
+        if folder.name in reserved:
+            # Its prefix would take the site's own addresses: "it" is the IT desk's /it/.
+            problems.add(
+                folder,
+                "",
+                f"a language folder may not be named '{folder.name}': /{folder.name}/ is an "
+                f"address of the site's own; name it with a region instead, as "
+                f"'{folder.name}-{folder.name}', served at /{folder.name}-{folder.name}/",
+            )
+    if problems.problems:
+        raise ContentError(problems.problems)
     # A page named like a language would be hidden behind that language's prefix (/de).
-    reserved = frozenset(reserved) | {folder.name for folder in translation_folders(root)}
+    reserved = frozenset(reserved) | {folder.name for folder in folders}
     base = Reader(problems, root, default_language, Original(problems), reserved, layer).content()
     if base is None:
         raise ContentError(problems.problems)
     contents = {default_language: base}
     coverage: dict[str, Coverage] = {}
     messages: dict[str, Catalog] = {}
-    for folder in translation_folders(root):
+    for folder in folders:
         if folder.name == default_language:
             problems.add(folder, "", "the default language lives in the content folder itself")
             continue

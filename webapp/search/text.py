@@ -120,11 +120,12 @@ class Analyzer:
 
     def __init__(self, language: str = "en") -> None:
         self.language = language
-        self.stop_words = STOP_WORDS.get(language, frozenset())
-        self._transliteration = TRANSLITERATIONS.get(language)
-        self._stemmer = snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(language, "english"))
-        self._variants = SPELLING_VARIANTS.get(language, {})
-        self._elisions = ELISIONS.get(language, frozenset())
+        base = language.split("-")[0]  # "it-it", "pt-br": the language's own rules
+        self.stop_words = STOP_WORDS.get(base, frozenset())
+        self._transliteration = TRANSLITERATIONS.get(base)
+        self._stemmer = snowballstemmer.stemmer(SNOWBALL_LANGUAGES.get(base, "english"))
+        self._variants = SPELLING_VARIANTS.get(base, {})
+        self._elisions = ELISIONS.get(base, frozenset())
         # word as written -> (surface, term); content has a small vocabulary, so this stays
         # small, and it turns the analysis of each word into one dictionary look-up.
         self._known: dict[str, tuple[str, str]] = {}

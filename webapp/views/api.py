@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from markupsafe import escape
 from werkzeug.exceptions import BadRequest
 
 from webapp.caching import personal, public
 from webapp.content import current_content
 from webapp.content.model import CODE, CodeEntry
-from webapp.i18n import url_in_language
+from webapp.i18n import current_language, url_in_language
 from webapp.notices import active_notices, notice_json
 from webapp.search import current_engine
 from webapp.search.families import Explanation
@@ -110,7 +109,7 @@ def _notices_json(code: str) -> dict[str, Any]:
     """What IT says now about ``code``: its notices and those for everyone, and whether people
     still need to report the problem."""
     active = active_notices()
-    language = str(get_locale() or "en")
+    language = current_language()
     return {
         "notices": [
             notice_json(notice, language) for notice in (*active.for_code(code), *active.everyone)
