@@ -162,3 +162,11 @@ def test_a_language_folder_may_not_take_an_address_of_the_site(tmp_path: Path) -
         "a language folder may not be named 'it': /it/ is an address of the site's own; name it "
         "with a region instead, as 'it-it', served at /it-it/"
     ) in result.output
+
+
+def test_a_language_folder_must_name_a_language(tmp_path: Path) -> None:
+    root = write_content(tmp_path / "content")
+    shutil.copytree(FIXTURE_TRANSLATIONS / "it-it", root / "xq")
+    result = CliRunner().invoke(check_content, ["--content-dir", str(root)])
+    assert result.exit_code == 1
+    assert "'xq' is not a language code this site knows" in result.output

@@ -23,6 +23,7 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
+from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 
 from webapp.content.coverage import Coverage, Part
@@ -74,7 +75,14 @@ def load_site(
     interface_total = _interface_total(root)
     folders = translation_folders(root)
     for folder in folders:
-        if folder.name in reserved:
+        if not _known_language(folder.name):
+            problems.add(
+                folder,
+                "",
+                f"'{folder.name}' is not a language code this site knows: name a translation's "
+                "folder with its ISO 639 code, and a region if needed ('nl', 'pt-br')",
+            )
+        elif folder.name in reserved:
             # Its prefix would take the site's own addresses: "it" is the IT desk's /it/.
             problems.add(
                 folder,
@@ -111,6 +119,15 @@ def load_site(
     if problems.problems:
         raise ContentError(problems.problems)
     return Site(default_language, contents, coverage, messages, tuple(map(str, layer.reviews)))
+
+
+def _known_language(name: str) -> bool:
+    """Whether Babel has the language (its plural rules, its name in the switcher)."""
+    try:
+        Locale.parse(name, sep="-")
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
 
 
 def _interface_total(root: Path) -> int:
