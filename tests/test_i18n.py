@@ -1,4 +1,4 @@
-"""Languages: every route in both languages, the first-visit choice, the switcher, hreflang,
+"""Languages: every route in every language, the first-visit choice, the switcher, hreflang,
 fallbacks to English, and German searches over the shipped content."""
 
 from __future__ import annotations

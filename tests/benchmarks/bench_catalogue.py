@@ -5,7 +5,7 @@ Run on demand (never in CI):
     .venv/bin/python tests/benchmarks/bench_catalogue.py [--rounds 5]
 
 Start-up is timed in a fresh process each round (content read, Markdown rendered, indexes built,
-app created, both languages), interleaved with the same over the small test content as the
+app created, every language), interleaved with the same over the small test content as the
 baseline, so a noisy machine moves both. Look-up times every catalogue code in the spellings
 people type (canonical, lower case, with spaces, inside a pasted message, bare number).
 Targets (issue "Every code a Teams sign-in shows"): start-up under 1 s, look-up under 0.1 ms.
